@@ -1,0 +1,34 @@
+"""Fill an empty database with the demo town; running it again changes nothing."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from home import demo as home_demo
+
+DEMO_LOADERS = [home_demo.load]
+
+
+class Command(BaseCommand):
+    help = "Load the demo town (pages, articles, tutorial) and an admin account. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--admin-username", default="admin")
+
+    def handle(self, *args, admin_username, **options):
+        for loader in DEMO_LOADERS:
+            loader()
+        self._admin(admin_username)
+
+    def _admin(self, username: str) -> None:
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(f"Admin account “{username}” already exists (password unchanged; "
+                              f"reset it with: python manage.py changepassword {username}).")
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(username=username, email=f"{username}@parvis.localhost", password=password)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo loaded. Wagtail admin: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
+        ))

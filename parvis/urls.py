@@ -1,0 +1,26 @@
+"""Root URLconf: Django admin is not exposed; Wagtail serves the page tree."""
+
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("recherche/", home_views.search, name="search"),
+    path("healthz", home_views.healthz, name="healthz"),
+]
+
+if settings.SERVE_MEDIA:
+    # Development and tests only: in production the web server in front serves /media/.
+    from django.urls import re_path
+    from django.views.static import serve
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += [path("", include(wagtail_urls))]
