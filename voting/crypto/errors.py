@@ -25,11 +25,15 @@ class NotEnoughSharesError(CryptoError):
 
 
 class InvalidBallotError(CryptoError):
-    """A ballot failed verification; ``position`` is its index in the input."""
+    """A ballot is malformed or failed verification; ``position`` is its
+    index in the input sequence."""
 
     def __init__(self, position: int) -> None:
-        super().__init__(f"ballot at position {position} failed verification")
+        super().__init__(position)  # args stay picklable across processes
         self.position = position
+
+    def __str__(self) -> str:
+        return f"ballot at position {self.position} is invalid"
 
 
 class DiscreteLogError(CryptoError):

@@ -1,0 +1,38 @@
+# Parvis: the two commands of the README, and a few helpers.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install check bench messages
+
+## make run: install, migrate, load the demo town, serve it at http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST)
+
+## make test: install, then run the whole suite (SQLite, or PostgreSQL if DATABASE_URL is set)
+test: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make messages: refresh the French/English translation catalogues
+messages: install
+	$(BIN)/python manage.py makemessages -l fr --ignore=$(VENV) --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV)
+
+bench: install
+	$(BIN)/python bench/pages.py

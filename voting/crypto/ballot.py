@@ -1,0 +1,202 @@
+"""Encrypted ballots for one contest: approval-style 0/1 choices over
+``n_options`` options, between ``min_choices`` and ``max_choices`` selected.
+
+A ballot holds, per option, an ElGamal ciphertext of 0 or 1 with a proof
+that it encrypts 0 or 1, plus one proof that the sum of all its ciphertexts
+encrypts a value in ``[min_choices, max_choices]`` ("exactly one" is
+``min = max = 1``). Rules that are not linear ranges (e.g. a knapsack of
+costs per option) cannot be proven cheaply and are out of scope here.
+
+All proofs of a ballot share a context derived from the contest context,
+the public key, the rules *and every ciphertext of the ballot*. Changing any
+part of a ballot therefore invalidates all its proofs, and a ciphertext
+cannot be lifted into another ballot (its proof would need the nonce). The
+only way to reuse another voter's ciphertexts is to copy the whole ballot
+byte for byte, which yields the same :attr:`Ballot.hash`: the casting layer
+must refuse a ballot hash that is already in the ballot box.
+
+JSON (canonical: sorted keys, no whitespace, ASCII)::
+
+    {"choice_proofs": [[{"challenge": <scalar>, "response": <scalar>},
+                        {"challenge": ..., "response": ...}],     # option 0: values 0, 1
+                       ...],                                     # one per option
+     "ciphertexts": [{"alpha": <point>, "beta": <point>}, ...],  # one per option
+     "sum_proof": [{"challenge": ..., "response": ...}, ...]}    # values min..max
+
+with points and scalars encoded as in :mod:`voting.crypto.group`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .elgamal import Ciphertext, encrypt, sum_ciphertexts
+from .errors import DecodeError
+from .group import ORDER, Point, hash_items, random_scalar
+from .proofs import RangeProof, prove_range, verify_range
+
+MAX_OPTIONS = 1000
+"""Upper bound on options per contest; keeps decoding untrusted input cheap."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContestParameters:
+    """Public parameters every ballot of a contest is encrypted and checked against.
+
+    ``context`` must identify the contest unambiguously and be voter
+    independent, e.g. the hex SHA-256 of the contest manifest (which should
+    itself include the election id, the option list and the rules); it
+    prevents proofs from being replayed in another contest.
+    """
+
+    public_key: Point
+    n_options: int
+    min_choices: int
+    max_choices: int
+    context: str
+
+    def __post_init__(self) -> None:
+        if self.public_key.is_identity:
+            raise ValueError("the identity is not a valid public key")
+        if not 1 <= self.n_options <= MAX_OPTIONS:
+            raise ValueError(f"n_options must be in [1, {MAX_OPTIONS}]")
+        if not 0 <= self.min_choices <= self.max_choices <= self.n_options:
+            raise ValueError("need 0 <= min_choices <= max_choices <= n_options")
+        if not self.context:
+            raise ValueError("context must be a non-empty contest identifier")
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    ciphertexts: tuple[Ciphertext, ...]
+    choice_proofs: tuple[RangeProof, ...]
+    sum_proof: RangeProof
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ciphertexts": [c.to_dict() for c in self.ciphertexts],
+            "choice_proofs": [p.to_list() for p in self.choice_proofs],
+            "sum_proof": self.sum_proof.to_list(),
+        }
+
+    def to_json(self) -> str:
+        """Canonical JSON; the ballot box should store exactly this string."""
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    @property
+    def hash(self) -> str:
+        """Hex SHA-256 of :meth:`to_json`: the voter's receipt / tracker."""
+        return hashlib.sha256(self.to_json().encode("ascii")).hexdigest()
+
+    @classmethod
+    def from_dict(cls, data: object) -> Ballot:
+        """Strictly decode a ballot: exact keys, canonical encodings, points
+        on the curve and not the identity, scalars in range.
+
+        Structure only; call :func:`verify_ballot` for the proofs.
+        """
+        if not isinstance(data, Mapping) or set(data) != {"ciphertexts", "choice_proofs", "sum_proof"}:
+            raise DecodeError("ballot must have keys ciphertexts, choice_proofs, sum_proof")
+        ciphertexts, choice_proofs = data["ciphertexts"], data["choice_proofs"]
+        if not isinstance(ciphertexts, list) or not isinstance(choice_proofs, list):
+            raise DecodeError("ciphertexts and choice_proofs must be lists")
+        if not 1 <= len(ciphertexts) <= MAX_OPTIONS or len(choice_proofs) != len(ciphertexts):
+            raise DecodeError("need one ciphertext and one choice proof per option")
+        return cls(
+            tuple(Ciphertext.from_dict(c) for c in ciphertexts),
+            tuple(RangeProof.from_list(p) for p in choice_proofs),
+            RangeProof.from_list(data["sum_proof"]),
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Ballot:
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError):
+            raise DecodeError("ballot is not valid JSON") from None
+        return cls.from_dict(data)
+
+
+def _proof_contexts(
+    params: ContestParameters, ciphertexts: Sequence[Ciphertext]
+) -> tuple[list[bytes], bytes]:
+    """Contexts of each option's 0/1 proof and of the sum proof."""
+    statement = hash_items(
+        "ballot/statement",
+        params.context,
+        params.public_key,
+        params.n_options,
+        params.min_choices,
+        params.max_choices,
+        *(point for c in ciphertexts for point in (c.alpha, c.beta)),
+    )
+    choices = [hash_items("ballot/choice", statement, i) for i in range(len(ciphertexts))]
+    return choices, hash_items("ballot/sum", statement)
+
+
+def encrypt_ballot(params: ContestParameters, choices: Sequence[int]) -> Ballot:
+    """Encrypt a vector of 0/1 choices (one per option) with all proofs.
+
+    Raises :class:`ValueError` for choices that break the rules: an honest
+    client cannot produce a ballot that would be rejected.
+
+    This is the reference implementation and the server-side tool for tests
+    and benchmarks. Whoever runs it sees the vote, so for end-to-end ballot
+    secrecy voters should encrypt on their own device with a compatible
+    implementation, and the server only runs :func:`verify_ballot`.
+    """
+    if len(choices) != params.n_options:
+        raise ValueError(f"expected {params.n_options} choices, got {len(choices)}")
+    if any(type(choice) is not int or choice not in (0, 1) for choice in choices):
+        raise ValueError("each choice must be 0 or 1")
+    total = sum(choices)
+    if not params.min_choices <= total <= params.max_choices:
+        raise ValueError(
+            f"between {params.min_choices} and {params.max_choices} choices allowed, got {total}"
+        )
+    nonces = [random_scalar() for _ in choices]
+    ciphertexts = tuple(encrypt(params.public_key, m, r) for m, r in zip(choices, nonces))
+    choice_contexts, sum_context = _proof_contexts(params, ciphertexts)
+    choice_proofs = tuple(
+        prove_range(params.public_key, c, m, r, 0, 1, ctx)
+        for c, m, r, ctx in zip(ciphertexts, choices, nonces, choice_contexts)
+    )
+    sum_proof = prove_range(
+        params.public_key,
+        sum_ciphertexts(ciphertexts),
+        total,
+        sum(nonces) % ORDER,
+        params.min_choices,
+        params.max_choices,
+        sum_context,
+    )
+    return Ballot(ciphertexts, choice_proofs, sum_proof)
+
+
+def verify_ballot(params: ContestParameters, ballot: Ballot) -> bool:
+    """Check a ballot's shape and every proof against the contest parameters.
+
+    Cost: ~4 scalar multiplications per proof branch, i.e.
+    ``8 * n_options + 4 * (max - min + 1)`` in total.
+    """
+    if len(ballot.ciphertexts) != params.n_options or len(ballot.choice_proofs) != params.n_options:
+        return False
+    if any(c.alpha.is_identity or c.beta.is_identity for c in ballot.ciphertexts):
+        return False
+    choice_contexts, sum_context = _proof_contexts(params, ballot.ciphertexts)
+    if not all(
+        verify_range(params.public_key, c, proof, 0, 1, ctx)
+        for c, proof, ctx in zip(ballot.ciphertexts, ballot.choice_proofs, choice_contexts)
+    ):
+        return False
+    return verify_range(
+        params.public_key,
+        sum_ciphertexts(ballot.ciphertexts),
+        ballot.sum_proof,
+        params.min_choices,
+        params.max_choices,
+        sum_context,
+    )
