@@ -7,6 +7,7 @@ register them in ``home/management/commands/load_demo.py``.
 """
 
 import io
+import textwrap
 from datetime import date
 
 from django.core.files.images import ImageFile
@@ -25,6 +26,14 @@ TOWN = "Saint-Aubin-sur-Loire"
 PALETTE = ["#1d4f91", "#a4262c", "#2e7d32", "#6a1b9a", "#00695c", "#8d4004"]
 
 
+def demo_font(size: int):
+    """DejaVu (full Latin accents) when the system has it, else Pillow's own font."""
+    try:
+        return ImageFont.truetype("DejaVuSans-Bold.ttf", size)
+    except OSError:
+        return ImageFont.load_default(size=size)
+
+
 def placeholder_image(title: str, colour: str, size=(1280, 720)):
     """Return a Wagtail image (created once) drawn with Pillow: no binary file in git."""
     Image = get_image_model()
@@ -35,8 +44,9 @@ def placeholder_image(title: str, colour: str, size=(1280, 720)):
     draw = ImageDraw.Draw(canvas)
     for step in range(0, size[0], 80):
         draw.ellipse((step - 200, size[1] - 260 + (step % 160), step + 120, size[1] + 200), outline="#ffffff", width=2)
-    font = ImageFont.load_default(size=size[1] // 10)
-    draw.multiline_text((size[0] // 14, size[1] // 3), title, fill="#ffffff", font=font, spacing=12)
+    font = demo_font(size[1] // 12)
+    text = "\n".join(textwrap.wrap(title, width=22))
+    draw.multiline_text((size[0] // 14, size[1] // 5), text, fill="#ffffff", font=font, spacing=12)
     buffer = io.BytesIO()
     canvas.save(buffer, format="JPEG", quality=82)
     slug = "".join(c if c.isalnum() else "-" for c in title.lower())[:50]
@@ -55,8 +65,8 @@ def flyer_document(title: str, lines: list[str]):
     page = PILImage.new("RGB", (1240, 1748), "#ffffff")  # A5 at 150 dpi
     draw = ImageDraw.Draw(page)
     draw.rectangle((0, 0, 1240, 260), fill=PALETTE[0])
-    draw.text((80, 80), title, fill="#ffffff", font=ImageFont.load_default(size=64))
-    body_font = ImageFont.load_default(size=40)
+    draw.multiline_text((80, 60), "\n".join(textwrap.wrap(title, width=28)), fill="#ffffff", font=demo_font(56))
+    body_font = demo_font(36)
     for number, line in enumerate(lines, start=1):
         draw.text((80, 300 + number * 110), f"{number}. {line}", fill="#1b1b1b", font=body_font)
     buffer = io.BytesIO()

@@ -1,0 +1,132 @@
+"""Serve the demo site like production and measure its pages against a trivial view.
+
+    .venv/bin/python bench/pages.py [--requests 400] [--concurrency 8] [--workers 2]
+
+Steps: a fresh PostgreSQL database (``parvis_bench``) gets the migrations and
+the demo town; gunicorn serves it with ``parvis.settings.production``
+(DEBUG off, Redis cache, WhiteNoise static files); a thread pool of keep-alive
+HTTP clients sends the same number of requests to each URL. ``/healthz`` is
+the baseline: the cost of Django + gunicorn for an empty response, so each
+page's ratio is how many trivial responses one page costs.
+Loopback only; every loop is bounded by a request count and a timeout.
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {
+    "healthz (baseline)": "/healthz",
+    "home": "/",
+    "article": "/comprendre/voter-en-ligne-est-ce-sur/",
+    "tutorial": "/voter-en-ligne-en-4-minutes/",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "parvis.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "SECURE_SSL_REDIRECT": "false",
+        "MEDIA_ROOT": str(ROOT / "bench" / "results" / "media"),
+    }
+
+
+def prepare(env: dict[str, str], admin_url: str, database: str) -> None:
+    subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {database}"], check=True)
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {database}"], check=True)
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def fetch_many(port: int, path: str, count: int, concurrency: int) -> tuple[float, list[float]]:
+    """Send ``count`` GETs over ``concurrency`` keep-alive connections; return (seconds, latencies)."""
+
+    def worker(share: int) -> list[float]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        latencies = []
+        for _ in range(share):
+            start = time.perf_counter()
+            connection.request("GET", path, headers={"Host": "127.0.0.1"})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            latencies.append(time.perf_counter() - start)
+        connection.close()
+        return latencies
+
+    shares = [count // concurrency + (1 if i < count % concurrency else 0) for i in range(concurrency)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        latencies = [latency for result in pool.map(worker, shares) for latency in result]
+    return time.perf_counter() - start, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=400, help="requests per URL")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+
+    database = "parvis_bench"
+    env = production_env(args.admin_url.rsplit("/", 1)[0] + f"/{database}")
+    prepare(env, args.admin_url, database)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "parvis.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--access-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                fetch_many(port, "/healthz", 1, 1)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        for path in PAGES.values():  # warm caches and renditions
+            fetch_many(port, path, 20, 2)
+
+        print(f"gunicorn {args.workers} workers, {args.concurrency} clients, {args.requests} requests per URL")
+        print(f"{'URL':<22}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'cost vs baseline':>18}")
+        baseline = None
+        for name, path in PAGES.items():
+            seconds, latencies = fetch_many(port, path, args.requests, args.concurrency)
+            rate = len(latencies) / seconds
+            baseline = baseline or rate
+            p95 = statistics.quantiles(latencies, n=20)[-1]
+            print(f"{name:<22}{rate:>9.0f}{statistics.median(latencies) * 1000:>11.1f}"
+                  f"{p95 * 1000:>9.1f}{baseline / rate:>17.1f}x")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
