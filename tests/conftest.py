@@ -1,9 +1,44 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.db import connections
+
+# Rows created by migrations (Wagtail's root page and collection, default
+# locale, groups and permissions), serialized once when the test database is
+# created. See `migrated_data`.
+_MIGRATED_DATA: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test writes uploads (images, documents) to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for alias in connections:
+            _MIGRATED_DATA[alias] = connections[alias].creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """Restore what migrations created, for tests that commit (live server, concurrency).
+
+    Such tests end with a flush of every table. Django's serialized rollback
+    is meant to restore the migrations' rows, but it keeps its copy on a
+    context-local connection object that Playwright's event loop hides from
+    later tests; this fixture restores from our own copy when needed.
+    """
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    if not Page.objects.exists():
+        # The flush re-ran post_migrate: drop its content types (new ids) first.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        for alias, data in _MIGRATED_DATA.items():
+            connections[alias].creation.deserialize_db_from_string(data)

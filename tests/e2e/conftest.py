@@ -35,8 +35,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-            # Live-server tests truncate tables afterwards; the serialized rollback
-            # restores what migrations created (Wagtail's root page and collection).
+            # Live-server tests commit, then flush every table: see `migrated_data`.
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
@@ -83,7 +82,7 @@ def desktop(browser):
 
 
 @pytest.fixture
-def demo(live_server):
+def demo(migrated_data, live_server):
     """The demo town, served by the live server; returns its base URL."""
     call_command("load_demo", stdout=open(os.devnull, "w"))
     return live_server.url
