@@ -1,0 +1,101 @@
+"""Builders for ballot-engine tests: rolls, contests, sealed and opened contests."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from voting.models import Contest, Option, RollEntry, Trustee, VoterRoll
+from voting.normalize import code_key, match_key
+from voting.services import setup
+
+User = get_user_model()
+
+ROLL_CSV = """nom;prenoms;date_naissance;bureau;code_postal;adresse
+Dupont;Marie;14/07/1980;001;49000;3 rue des Lilas
+Lefèvre;Jean Pierre;02/01/1975;001;49000;5 rue des Lilas
+Nguyễn;Thi;30/11/1990;002;49100;1 place du Marché
+Martin;Paul;01/05/2001;002;49100;8 avenue de la Gare
+"""
+
+
+def make_user(username: str, **fields):
+    return User.objects.create_user(username=username, email=f"{username}@example.org", password="pw", **fields)
+
+
+def make_roll(csv_text: str = ROLL_CSV, name: str = "Liste 2027", encoding: str = "utf-8") -> VoterRoll:
+    roll = VoterRoll.objects.create(name=name)
+    roll.source_file.save("liste.csv", ContentFile(csv_text.encode(encoding)), save=True)
+    return roll
+
+
+def make_ready_roll(entries=None) -> VoterRoll:
+    """A roll already imported (without going through the CSV), for tests of later steps."""
+    roll = VoterRoll.objects.create(name="Liste", status=VoterRoll.Status.READY, roll_hash="0" * 64)
+    rows = entries or [
+        ("Dupont", "Marie", date(1980, 7, 14), "001", "49000"),
+        ("Lefèvre", "Jean", date(1975, 1, 2), "001", "49000"),
+        ("Martin", "Paul", date(2001, 5, 1), "002", "49100"),
+    ]
+    RollEntry.objects.bulk_create(
+        RollEntry(roll=roll, family_name=f, given_names=g, birth_date=b, polling_station=code_key(s), postcode=p,
+                  match_name=match_key(f))
+        for f, g, b, s, p in rows
+    )
+    return roll
+
+
+def make_contest(*, rule=Contest.Rule.SINGLE, options=("Oui", "Non"), roll=None, trustees=3, threshold=2,
+                 opens_in=timedelta(hours=1), duration=timedelta(days=14), **fields) -> Contest:
+    now = timezone.now()
+    eligibility = Contest.Eligibility.ROLL if roll else Contest.Eligibility.RESIDENTS
+    contest = Contest.objects.create(
+        title=fields.pop("title", "Consultation"),
+        question=fields.pop("question", "Faut-il piétonniser la place du marché ?"),
+        rule=rule, roll=roll, eligibility=eligibility, threshold=threshold,
+        opens_at=now + opens_in, closes_at=now + opens_in + duration,
+        proclaims_at=now + opens_in + duration + timedelta(hours=2), **fields,
+    )
+    for position, label in enumerate(options):
+        cost = None
+        if isinstance(label, tuple):
+            label, cost = label
+        Option.objects.create(contest=contest, label=label, position=position, cost=cost)
+    for number in range(trustees):
+        Trustee.objects.create(contest=contest, user=make_user(f"trustee{contest.pk}-{number}"), name=f"Garant {number}")
+    return contest
+
+
+def sealed(contest: Contest) -> tuple[Contest, list[dict]]:
+    """Seal the contest and let every trustee download their share; return the share documents."""
+    contest = setup.seal_contest(contest=contest)
+    shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
+    contest.refresh_from_db()
+    return contest, shares
+
+
+def open_contest(**kwargs) -> tuple[Contest, list[dict]]:
+    """A sealed contest that opened a minute ago."""
+    contest, shares = sealed(make_contest(opens_in=timedelta(hours=1), **kwargs))
+    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    contest.refresh_from_db()
+    return contest, shares
+
+
+def close(contest: Contest) -> Contest:
+    Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    contest.refresh_from_db()
+    return contest
+
+
+def option_ids(contest: Contest) -> dict[str, int]:
+    return {o.label: o.pk for o in contest.options.all()}
+
+
+def share_file(share: dict) -> bytes:
+    import json
+
+    return json.dumps(share).encode()
+
+

@@ -1,0 +1,25 @@
+"""The ballot engine's data: contests, rolls, the sealed box, counting and audit.
+
+Split by concern; everything is importable from ``voting.models``.
+"""
+
+from .audit import AuditEvent
+from .box import Ballot, Participation, Voter
+from .contest import Contest, Option, Trustee, TrusteeShare
+from .counting import PaperResult, Result
+from .roll import RollEntry, VoterRoll
+
+__all__ = [
+    "AuditEvent",
+    "Ballot",
+    "Contest",
+    "Option",
+    "PaperResult",
+    "Participation",
+    "Result",
+    "RollEntry",
+    "Trustee",
+    "TrusteeShare",
+    "Voter",
+    "VoterRoll",
+]

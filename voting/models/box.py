@@ -1,0 +1,99 @@
+"""Who may vote, who voted, and the sealed ballot box — kept apart on purpose.
+
+``Voter`` and ``Participation`` name people; ``Ballot`` names no one: it has
+a random id, no timestamp, no foreign key but its contest, and its only
+order is its position in the hash chain. Secrecy does not rest on that
+separation (row order in the database can always be correlated) but on
+encryption: no single ballot is ever decrypted.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Voter(models.Model):
+    """A person entitled to vote in a contest: a roll entry, a resident account, or both.
+
+    Created when a resident proves they are on the roll (roll entry + user),
+    when a verified resident opens the ballot (user only), or when an officer
+    records a paper voter (roll entry only).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey("voting.Contest", on_delete=models.CASCADE, related_name="voters")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="voter_records"
+    )
+    roll_entry = models.ForeignKey(
+        "voting.RollEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="voters"
+    )
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "user"], condition=Q(user__isnull=False), name="voting_voter_one_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["contest", "roll_entry"], condition=Q(roll_entry__isnull=False),
+                name="voting_voter_one_per_roll_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(roll_entry__isnull=False), name="voting_voter_is_someone"
+            ),
+        ]
+
+
+class Participation(models.Model):
+    """The fact that a voter voted, and through which channel. One per voter, ever.
+
+    The unique constraint is the last guard against a second vote, whether
+    online twice, or online then on paper. No timestamp: it would let anyone
+    with the database line participations up with the chain's order.
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("online")
+        PAPER = "paper", _("paper")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey("voting.Contest", on_delete=models.CASCADE, related_name="participations")
+    voter = models.OneToOneField(Voter, on_delete=models.PROTECT, related_name="participation")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "voter"], name="voting_one_participation_per_voter"),
+        ]
+
+
+class Ballot(models.Model):
+    """One encrypted ballot, as cast, with its place in the hash chain.
+
+    ``payload`` is the canonical JSON of the ciphertexts and proofs;
+    ``tracker`` is its SHA-256 (the voter's receipt); ``entry_hash`` chains it
+    to the previous ballot: SHA-256(previous entry ‖ tracker).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey("voting.Contest", on_delete=models.PROTECT, related_name="ballots")
+    position = models.PositiveIntegerField()
+    payload = models.TextField()
+    tracker = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["contest", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "position"], name="voting_ballot_unique_position"),
+            models.UniqueConstraint(fields=["contest", "tracker"], name="voting_ballot_unique_tracker"),
+        ]

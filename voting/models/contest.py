@@ -1,0 +1,159 @@
+"""A contest: one question (or one seat election), its options, rule, dates and key."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Contest(models.Model):
+    """A vote on one question: a referendum, a council election, a budget's finalists.
+
+    The engine knows nothing of councils or budgets: callers create a contest
+    with options and dates. Once sealed (``sealed_at``), its options, rule,
+    roll and key are frozen and the manifest's hash is published.
+    """
+
+    class Rule(models.TextChoices):
+        SINGLE = "single", _("single choice")
+        APPROVAL = "approval", _("approval (at most N choices)")
+        PLURALITY = "plurality", _("multi-seat plurality (up to one choice per seat)")
+        KNAPSACK = "knapsack", _("projects within an envelope")
+
+    class Eligibility(models.TextChoices):
+        ROLL = "roll", _("electoral roll")
+        RESIDENTS = "residents", _("verified residents")
+
+    title = models.CharField(_("title"), max_length=200)
+    question = models.TextField(_("question"))
+    description = models.TextField(_("description"), blank=True)
+    rule = models.CharField(_("counting rule"), max_length=20, choices=Rule.choices, default=Rule.SINGLE)
+    max_choices = models.PositiveSmallIntegerField(
+        _("maximum number of choices"), null=True, blank=True, help_text=_("For approval voting.")
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1, help_text=_("For multi-seat plurality."))
+    envelope = models.PositiveIntegerField(
+        _("envelope (EUR)"), null=True, blank=True, help_text=_("For projects within an envelope.")
+    )
+    allow_blank = models.BooleanField(_("blank vote allowed"), default=True)
+
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    proclaims_at = models.DateTimeField(_("results published at"))
+
+    eligibility = models.CharField(
+        _("who may vote"), max_length=20, choices=Eligibility.choices, default=Eligibility.ROLL
+    )
+    roll = models.ForeignKey(
+        "voting.VoterRoll", verbose_name=_("electoral roll"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="contests",
+    )
+    polling_stations = models.JSONField(
+        _("polling stations"), default=list, blank=True,
+        help_text=_("Only voters of these polling stations may vote (empty: the whole roll)."),
+    )
+    threshold = models.PositiveSmallIntegerField(
+        _("trustees needed to count"), default=2,
+        help_text=_("How many trustees must bring their key share to count the votes."),
+    )
+
+    # Frozen at sealing.
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True, editable=False)
+    public_key = models.JSONField(null=True, blank=True, editable=False)
+    manifest = models.JSONField(null=True, blank=True, editable=False)
+    manifest_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # The box's running state, updated under a row lock with each ballot.
+    ballot_count = models.PositiveIntegerField(default=0, editable=False)
+    head_hash = models.CharField(max_length=64, blank=True, editable=False)
+    encrypted_sums = models.JSONField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("contest")
+        verbose_name_plural = _("contests")
+        ordering = ["-opens_at"]
+        permissions = [
+            ("seal_contest", _("Can seal a contest (generate keys, freeze options)")),
+            ("count_contest", _("Can count and proclaim a contest")),
+            ("record_paper", _("Can record paper voters and results")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None
+
+    def clean(self):
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The vote must close after it opens.")
+        if self.closes_at and self.proclaims_at and self.proclaims_at < self.closes_at:
+            errors["proclaims_at"] = _("Results cannot be published before the vote closes.")
+        if self.rule == self.Rule.APPROVAL and not self.max_choices:
+            errors["max_choices"] = _("Give the maximum number of choices for approval voting.")
+        if self.rule == self.Rule.KNAPSACK and not self.envelope:
+            errors["envelope"] = _("Give the envelope for a vote on projects within an envelope.")
+        if self.eligibility == self.Eligibility.ROLL and not self.roll_id:
+            errors["roll"] = _("Choose the electoral roll, or let verified residents vote.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Option(models.Model):
+    """An answer, a candidate or a project of a contest."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("label"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.PositiveIntegerField(_("cost (EUR)"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True,
+        help_text=_("Identifier of the candidate or project in the module that created the option."),
+    )
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class Trustee(models.Model):
+    """A holder of one share of a contest's decryption key (mayor's office, opposition…).
+
+    The share itself is never kept: it waits in ``TrusteeShare`` until its
+    trustee downloads it once, before the vote opens. At counting the trustee
+    brings it back; only the resulting partial decryption is stored.
+    """
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="trustees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trusteeships")
+    name = models.CharField(_("name"), max_length=150, help_text=_("e.g. “Opposition group”"))
+    index = models.PositiveSmallIntegerField(editable=False, null=True)
+    verification_key = models.CharField(max_length=66, blank=True, editable=False)
+    share_downloaded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    partial_decryption = models.JSONField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("trustee")
+        verbose_name_plural = _("trustees")
+        ordering = ["contest", "index", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "index"], name="voting_trustee_unique_index"),
+            models.UniqueConstraint(fields=["contest", "user"], name="voting_trustee_unique_user"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TrusteeShare(models.Model):
+    """A trustee's key share between sealing and its single download; then deleted."""
+
+    trustee = models.OneToOneField(Trustee, on_delete=models.CASCADE, related_name="pending_share")
+    share = models.JSONField()

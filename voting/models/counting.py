@@ -1,0 +1,54 @@
+"""Results: the decrypted online count, paper results per polling station."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Result(models.Model):
+    """The count of a contest, computed once k trustees have decrypted the sums.
+
+    Residents see it only once ``proclaimed_at`` is set (at the proclamation
+    time by Celery beat, or by an officer).
+    """
+
+    contest = models.OneToOneField("voting.Contest", on_delete=models.CASCADE, related_name="result")
+    online_counts = models.JSONField(default=dict)  # {option id: count}
+    online_blank = models.PositiveIntegerField(default=0)
+    online_ballots = models.PositiveIntegerField(default=0)
+    decryption = models.JSONField(default=dict)  # sums, factors and trustees, for verification
+    counted_at = models.DateTimeField(auto_now_add=True)
+    proclaimed_at = models.DateTimeField(null=True, blank=True)
+    proclaimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+
+class PaperResult(models.Model):
+    """What one polling station's officers counted on paper."""
+
+    contest = models.ForeignKey("voting.Contest", on_delete=models.CASCADE, related_name="paper_results")
+    polling_station = models.CharField(_("polling station"), max_length=20)
+    counts = models.JSONField(_("votes per option"), default=dict)  # {option id: count}
+    blank = models.PositiveIntegerField(_("blank ballots"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid ballots"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("paper result")
+        verbose_name_plural = _("paper results")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "polling_station"], name="voting_paper_result_per_station"),
+        ]
+
+    @property
+    def ballots(self) -> int:
+        """Ballots found in the box: choices are counted per ballot for single choice only."""
+        return self.blank + self.invalid + sum(self.counts.values())

@@ -1,0 +1,67 @@
+"""Voter rolls: the imported electoral list, one row per registered voter."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..storage import private_storage
+
+
+class VoterRoll(models.Model):
+    """An electoral list extract, imported all-or-nothing from a CSV file.
+
+    The file is stored outside the public media folder and deleted once the
+    import is done; ``errors`` keeps the per-row report of a failed import.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be imported")
+        IMPORTING = "importing", _("importing")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("import failed")
+
+    name = models.CharField(_("name"), max_length=200)
+    source_file = models.FileField(_("CSV file"), upload_to="rolls/", storage=private_storage, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    roll_hash = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("electoral roll")
+        verbose_name_plural = _("electoral rolls")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class RollEntry(models.Model):
+    """One registered voter. ``match_name`` is the family name without accents or case."""
+
+    roll = models.ForeignKey(VoterRoll, on_delete=models.CASCADE, related_name="entries")
+    family_name = models.CharField(_("family name"), max_length=150)
+    given_names = models.CharField(_("given names"), max_length=200)
+    birth_date = models.DateField(_("birth date"))
+    polling_station = models.CharField(_("polling station"), max_length=20)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    match_name = models.CharField(max_length=150, editable=False)
+
+    class Meta:
+        verbose_name = _("roll entry")
+        verbose_name_plural = _("roll entries")
+        ordering = ["polling_station", "family_name", "given_names"]
+        indexes = [models.Index(fields=["roll", "match_name", "birth_date"], name="voting_roll_match_idx")]
+
+    def __str__(self):
+        return f"{self.family_name} {self.given_names} ({self.polling_station})"

@@ -1,0 +1,36 @@
+"""A contest's phase, computed from its dates and state — never stored."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("in preparation")
+    SCHEDULED = "scheduled", _("upcoming")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed, counting in progress")
+    COUNTED = "counted", _("counted, results sealed until the proclamation")
+    PROCLAIMED = "proclaimed", _("results proclaimed")
+
+
+def contest_phase(contest, now=None) -> Phase:
+    """Where a contest stands at ``now``.
+
+    A sealed contest opens only once every trustee has taken their key share:
+    until then no share may still be waiting on the server while ballots
+    arrive.
+    """
+    now = now or timezone.now()
+    if contest.sealed_at is None:
+        return Phase.DRAFT
+    if now < contest.opens_at or contest.trustees.filter(share_downloaded_at__isnull=True).exists():
+        return Phase.SCHEDULED
+    if now < contest.closes_at:
+        return Phase.OPEN
+    try:
+        result = contest.result
+    except ObjectDoesNotExist:
+        return Phase.CLOSED
+    return Phase.COUNTED if result.proclaimed_at is None else Phase.PROCLAIMED

@@ -1,0 +1,123 @@
+"""Casting: one vote per voter, encrypted, chained into the box, with a receipt.
+
+The contest row is locked for the few milliseconds it takes to record the
+participation, append the ballot to the hash chain and add it to the
+running encrypted sums; the unique constraint on participations is the last
+guard should anything bypass the lock. Encryption happens before the lock.
+"""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import crypto
+from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, VoteNotOpen
+from ..manifest import ballot_shape, choices_vector
+from ..models import Ballot, Contest, Participation, Voter
+from ..phases import Phase, contest_phase
+from .eligibility import voter_for
+
+
+def contest_parameters(contest: Contest) -> "crypto.ContestParameters":
+    """The crypto layer's view of a sealed contest, derived from its manifest."""
+    shape = ballot_shape(contest.manifest)
+    public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
+    return crypto.ContestParameters(
+        public_key=public.public_key,
+        n_options=shape.n_options,
+        min_choices=shape.min_choices,
+        max_choices=shape.max_choices,
+        blank=shape.blank,
+        context=contest.manifest_hash,
+    )
+
+
+def chosen_positions(contest: Contest, option_ids: Iterable[int]) -> set[int]:
+    """Check a selection against the frozen manifest; return the chosen positions.
+
+    Refuses forged or foreign option ids, too many choices, a blank vote where
+    none is allowed, and (knapsack) a selection costing more than the envelope.
+    """
+    manifest = contest.manifest
+    positions = {option["id"]: index for index, option in enumerate(manifest["options"])}
+    selected = set()
+    for option_id in option_ids:
+        if option_id not in positions:
+            raise InvalidChoice(_("One of the choices does not belong to this vote."))
+        selected.add(positions[option_id])
+    shape = ballot_shape(manifest)
+    if not selected and not shape.blank:
+        raise InvalidChoice(_("Choose at least one option: blank votes are not allowed in this vote."))
+    if len(selected) > shape.max_choices:
+        raise InvalidChoice(_("You may choose at most %(count)d options.") % {"count": shape.max_choices})
+    if manifest["rule"] == Contest.Rule.KNAPSACK:
+        total = sum(manifest["options"][position]["cost"] for position in selected)
+        if total > manifest["envelope"]:
+            raise InvalidChoice(
+                _("These projects cost %(total)s EUR, more than the %(envelope)s EUR envelope.")
+                % {"total": total, "envelope": manifest["envelope"]}
+            )
+    return selected
+
+
+def cast_vote(*, contest: Contest, user, option_ids: Iterable[int], now=None) -> str:
+    """Record ``user``'s vote for these options (none = blank); return the receipt.
+
+    Raises VoteNotOpen, NotEligible, InvalidChoice or AlreadyVoted; in every
+    case nothing is written.
+    """
+    now = now or timezone.now()
+    if contest_phase(contest, now) is not Phase.OPEN:
+        raise VoteNotOpen()
+    voter = voter_for(contest=contest, user=user)
+    if Participation.objects.filter(voter=voter).exists():
+        raise AlreadyVoted()
+    positions = chosen_positions(contest, option_ids)
+    params = contest_parameters(contest)
+    # The web process sees the choice only here, in memory, to encrypt it;
+    # it is never stored or logged in clear.
+    ballot = crypto.encrypt_ballot(params, choices_vector(ballot_shape(contest.manifest), positions))
+    return append_ballot(contest=contest, voter=voter, ballot=ballot, now=now)
+
+
+def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", now=None) -> str:
+    """Write the participation and the ballot in one transaction; return the tracker."""
+    now = now or timezone.now()
+    tracker = ballot.hash
+    with transaction.atomic():
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if contest_phase(locked, now) is not Phase.OPEN:
+            raise VoteNotOpen()
+        if voter.contest_id != locked.pk:
+            raise NotEligible()
+        try:
+            with transaction.atomic():
+                Participation.objects.create(contest=locked, voter=voter, channel=Participation.Channel.ONLINE)
+        except IntegrityError:
+            raise AlreadyVoted() from None
+        if Ballot.objects.filter(contest=locked, tracker=tracker).exists():
+            raise InvalidChoice(_("This ballot is already in the box."))  # a replayed copy
+        position = locked.ballot_count + 1
+        entry = crypto.entry_hash(locked.head_hash, tracker)
+        Ballot.objects.create(
+            contest=locked, position=position, payload=ballot.to_json(), tracker=tracker, entry_hash=entry
+        )
+        sums = [crypto.Ciphertext.from_dict(c, allow_identity=True) for c in locked.encrypted_sums or []]
+        if not sums:
+            sums = list(ballot.ciphertexts)
+        else:
+            sums = [total + new for total, new in zip(sums, ballot.ciphertexts, strict=True)]
+        Contest.objects.filter(pk=locked.pk).update(
+            ballot_count=position, head_hash=entry, encrypted_sums=[c.to_dict() for c in sums]
+        )
+    return tracker
+
+
+def find_receipt(*, contest: Contest, tracker: str) -> Ballot | None:
+    """The ballot with this tracker, if it is in the box (public check)."""
+    tracker = tracker.strip().lower()
+    if len(tracker) != 64:
+        return None
+    return Ballot.objects.filter(contest=contest, tracker=tracker).first()

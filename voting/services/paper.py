@@ -1,0 +1,90 @@
+"""Paper day: polling-station lists, paper voters, paper results.
+
+Online voting closes before paper day. Each station's list marks who voted
+online, so they cannot vote again; officers record who voted on paper (the
+same one-participation rule applies) and each station's count.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible
+from ..models import Contest, PaperResult, Participation, RollEntry, Voter
+from ..normalize import code_key
+from .audit import log
+
+
+def station_entries(contest: Contest, station: str):
+    """The station's roll, each entry annotated with its channel if it has voted."""
+    entries = RollEntry.objects.filter(roll=contest.roll, polling_station=code_key(station)).order_by(
+        "family_name", "given_names", "birth_date"
+    )
+    channels = dict(
+        Participation.objects.filter(contest=contest, voter__roll_entry__in=entries).values_list(
+            "voter__roll_entry_id", "channel"
+        )
+    )
+    for entry in entries:
+        entry.voted_channel = channels.get(entry.pk)
+        yield entry
+
+
+def stations(contest: Contest) -> list[str]:
+    if contest.polling_stations:
+        return sorted(code_key(s) for s in contest.polling_stations)
+    return list(
+        RollEntry.objects.filter(roll=contest.roll).values_list("polling_station", flat=True).distinct().order_by("polling_station")
+    )
+
+
+def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Participation:
+    """Mark a roll entry as having voted on paper; refused if they voted online (or already on paper)."""
+    if roll_entry.roll_id != contest.roll_id or (
+        contest.polling_stations and roll_entry.polling_station not in stations(contest)
+    ):
+        raise NotEligible(_("This person is not on this vote's roll."))
+    try:
+        with transaction.atomic():
+            voter, _created = Voter.objects.get_or_create(contest=contest, roll_entry=roll_entry)
+            participation = Participation.objects.create(contest=contest, voter=voter, channel=Participation.Channel.PAPER)
+    except IntegrityError:
+        existing = Participation.objects.filter(contest=contest, voter__roll_entry=roll_entry).first()
+        how = existing.get_channel_display() if existing else ""
+        raise AlreadyVoted(_("This person has already voted (%(channel)s).") % {"channel": how}) from None
+    log(contest=contest, action="paper_voter", actor=actor, station=roll_entry.polling_station)
+    return participation
+
+
+def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: int, invalid: int, actor) -> PaperResult:
+    """Save one station's paper count after checking it against the roll and the paper voters."""
+    station = code_key(station)
+    if station not in stations(contest):
+        raise InvalidChoice(_("Unknown polling station for this vote."))
+    option_ids = {str(option["id"]) for option in contest.manifest["options"]}
+    clean = {}
+    for key, value in counts.items():
+        if str(key) not in option_ids:
+            raise InvalidChoice(_("One of the options does not belong to this vote."))
+        if int(value) < 0:
+            raise InvalidChoice(_("Counts cannot be negative."))
+        clean[str(key)] = int(value)
+    if blank < 0 or invalid < 0:
+        raise InvalidChoice(_("Counts cannot be negative."))
+    registered = RollEntry.objects.filter(roll=contest.roll, polling_station=station).count()
+    voted_online = Participation.objects.filter(
+        contest=contest, channel=Participation.Channel.ONLINE, voter__roll_entry__polling_station=station
+    ).count()
+    ballots = sum(clean.values()) + blank + invalid
+    if contest.rule == Contest.Rule.SINGLE and ballots > registered - voted_online:
+        raise InvalidChoice(
+            _("%(ballots)d ballots is more than the %(left)d voters of this station who did not vote online.")
+            % {"ballots": ballots, "left": registered - voted_online}
+        )
+    if any(value > registered - voted_online for value in clean.values()):
+        raise InvalidChoice(_("A count is larger than the number of voters of this station who did not vote online."))
+    result, _created = PaperResult.objects.update_or_create(
+        contest=contest, polling_station=station,
+        defaults={"counts": clean, "blank": blank, "invalid": invalid, "recorded_by": actor},
+    )
+    log(contest=contest, action="paper_result", actor=actor, station=station)
+    return result

@@ -1,0 +1,32 @@
+"""The public record of a proclaimed contest, for independent verification.
+
+Its format is documented in ``voting/RECORD.md`` and checked by the
+standalone verifier (``python -m voting.verify record.json``).
+"""
+
+import json
+
+from ..models import Contest
+from .counting import encrypted_sums, merged_results
+
+
+def build_record(contest: Contest) -> dict:
+    """Everything needed to re-check the box and recount, for a proclaimed contest."""
+    ballots = [
+        {"position": position, "ballot": json.loads(payload), "tracker": tracker, "entry_hash": entry}
+        for position, payload, tracker, entry in contest.ballots.order_by("position")
+        .values_list("position", "payload", "tracker", "entry_hash")
+        .iterator(chunk_size=5000)
+    ]
+    return {
+        "format": "parvis-record/1",
+        "manifest": contest.manifest,
+        "manifest_hash": contest.manifest_hash,
+        "ballots": ballots,
+        "head_hash": contest.head_hash,
+        "encrypted_sums": [c.to_dict() for c in encrypted_sums(contest)],
+        "partial_decryptions": [
+            t.partial_decryption for t in contest.trustees.exclude(partial_decryption=None).order_by("index")
+        ],
+        "result": merged_results(contest),
+    }

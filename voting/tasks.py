@@ -1,0 +1,41 @@
+"""Celery tasks of the ballot engine: thin wrappers around the services."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .exceptions import NotReady
+from .models import Contest, Result, VoterRoll
+from .phases import Phase, contest_phase
+from .services import counting, roll
+
+
+@shared_task(acks_late=True)
+def import_roll(roll_id: int) -> str:
+    """Import an uploaded electoral roll (all-or-nothing; safe to run again after a crash)."""
+    voter_roll = roll.import_roll(roll=VoterRoll.objects.get(pk=roll_id))
+    return voter_roll.status
+
+
+@shared_task(acks_late=True)
+def count_contest(contest_id: int) -> bool:
+    """Count a closed contest once enough trustees have brought their shares."""
+    contest = Contest.objects.get(pk=contest_id)
+    if Result.objects.filter(contest=contest).exists() or not counting.ready_to_count(contest):
+        return False
+    counting.count_contest(contest=contest)
+    return True
+
+
+@shared_task
+def proclaim_due_contests() -> list[int]:
+    """Beat, every minute: publish the results of counted contests whose proclamation time has come."""
+    now = timezone.now()
+    proclaimed = []
+    for result in Result.objects.filter(proclaimed_at=None, contest__proclaims_at__lte=now).select_related("contest"):
+        if contest_phase(result.contest, now) is Phase.COUNTED:
+            try:
+                counting.proclaim(contest=result.contest, now=now)
+            except NotReady:
+                continue
+            proclaimed.append(result.contest_id)
+    return proclaimed
