@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -20,8 +21,14 @@ Martin;Paul;01/05/2001;002;49100;8 avenue de la Gare
 """
 
 
-def make_user(username: str, **fields):
-    return User.objects.create_user(username=username, email=f"{username}@example.org", password="pw", **fields)
+def make_user(username: str, *, verified: bool = True, **fields):
+    """A resident account; ``verified`` confirms its e-mail address (what makes a verified resident)."""
+    user = User.objects.create_user(username=username, email=f"{username}@example.org", password="pw", **fields)
+    if verified and apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
 
 
 def make_roll(csv_text: str = ROLL_CSV, name: str = "Liste 2027", encoding: str = "utf-8") -> VoterRoll:

@@ -14,8 +14,12 @@ ENTRIES = build_chain(GENESIS, BALLOTS)
 
 
 def test_byte_encoding_is_as_documented():
-    assert GENESIS == hashlib.sha256(b"parvis/v1/chain-genesis" + bytes.fromhex(MANIFEST)).hexdigest()
-    assert ENTRIES[0] == hashlib.sha256(bytes.fromhex(GENESIS) + bytes.fromhex(BALLOTS[0])).hexdigest()
+    assert (
+        hashlib.sha256(b"parvis/v1/chain-genesis" + bytes.fromhex(MANIFEST)).hexdigest() == GENESIS
+    )
+    assert (
+        ENTRIES[0] == hashlib.sha256(bytes.fromhex(GENESIS) + bytes.fromhex(BALLOTS[0])).hexdigest()
+    )
     assert ENTRIES[5] == entry_hash(ENTRIES[4], BALLOTS[5])
     assert genesis_hash(hashlib.sha256(b"other").hexdigest()) != GENESIS
 
@@ -46,8 +50,22 @@ def test_removed_entry():
 def test_inserted_entry():
     intruder = hashlib.sha256(b"stuffed").hexdigest()
     fake_entry = entry_hash(ENTRIES[1], intruder)
-    assert verify_chain(GENESIS, BALLOTS[:2] + [intruder] + BALLOTS[2:], ENTRIES[:2] + [fake_entry] + ENTRIES[2:]) == 3
-    assert verify_chain(GENESIS, BALLOTS[:2] + [intruder] + BALLOTS[2:], ENTRIES[:2] + [ENTRIES[2]] + ENTRIES[2:]) == 2
+    assert (
+        verify_chain(
+            GENESIS,
+            [*BALLOTS[:2], intruder, *BALLOTS[2:]],
+            [*ENTRIES[:2], fake_entry, *ENTRIES[2:]],
+        )
+        == 3
+    )
+    assert (
+        verify_chain(
+            GENESIS,
+            [*BALLOTS[:2], intruder, *BALLOTS[2:]],
+            [*ENTRIES[:2], ENTRIES[2], *ENTRIES[2:]],
+        )
+        == 2
+    )
 
 
 def test_reordered_entries():

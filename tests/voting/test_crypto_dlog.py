@@ -26,7 +26,9 @@ def test_zero_is_the_identity():
 
 def test_default_bound_edges_and_random_values():
     rng = random.Random(7)
-    for m in [1, 2, DEFAULT_BOUND - 1, DEFAULT_BOUND] + [rng.randrange(DEFAULT_BOUND) for _ in range(5)]:
+    for m in [1, 2, DEFAULT_BOUND - 1, DEFAULT_BOUND] + [
+        rng.randrange(DEFAULT_BOUND) for _ in range(5)
+    ]:
         assert discrete_log(base_mul(m)) == m
     with pytest.raises(DiscreteLogError):
         discrete_log(base_mul(DEFAULT_BOUND + 1))

@@ -60,13 +60,28 @@ def test_sum_with_cancelling_nonces_has_identity_alpha():
     assert _decrypt(secret, total) == 2
 
 
+def test_scalar_multiple_encrypts_the_multiple_with_the_multiple_nonce():
+    secret, public = _keypair()
+    r = random_scalar()
+    c = encrypt(public, 1, r)
+    assert c * 3 == 3 * c == encrypt(public, 3, 3 * r % ORDER)
+    assert _decrypt(secret, c * 7) == 7
+    assert c * 0 == Ciphertext(IDENTITY, IDENTITY)
+
+
 def test_empty_sum():
     assert sum_ciphertexts([]) == Ciphertext(IDENTITY, IDENTITY)
 
 
 @pytest.mark.parametrize(
     ("key", "message", "nonce"),
-    [(IDENTITY, 1, 5), (GENERATOR, -1, 5), (GENERATOR, ORDER, 5), (GENERATOR, 1, 0), (GENERATOR, 1, ORDER)],
+    [
+        (IDENTITY, 1, 5),
+        (GENERATOR, -1, 5),
+        (GENERATOR, ORDER, 5),
+        (GENERATOR, 1, 0),
+        (GENERATOR, 1, ORDER),
+    ],
 )
 def test_encrypt_rejects_bad_inputs(key, message, nonce):
     with pytest.raises(ValueError):

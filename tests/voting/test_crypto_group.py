@@ -1,5 +1,7 @@
 """Group layer: encodings are strict and canonical, arithmetic is total."""
 
+import pickle
+
 import pytest
 from coincurve import PublicKey
 
@@ -95,6 +97,14 @@ def test_identity_is_handled_everywhere():
     assert IDENTITY * 5 == IDENTITY and -IDENTITY == IDENTITY
     assert base_mul(0) == IDENTITY and base_mul(ORDER) == IDENTITY
     assert IDENTITY.is_identity and not point.is_identity
+
+
+def test_points_pickle_by_encoding():
+    # needed to send contest parameters to worker processes
+    point = base_mul(random_scalar())
+    for value in (point, IDENTITY):
+        restored = pickle.loads(pickle.dumps(value))
+        assert restored == value and isinstance(restored, Point)
 
 
 def test_sum_points_matches_pairwise_and_handles_cancellation():

@@ -38,7 +38,7 @@ def test_range_proof_completeness(low, high):
 def _bump(proof, index, field):
     branch = proof.branches[index]
     tampered = replace(branch, **{field: (getattr(branch, field) + 1) % ORDER})
-    return RangeProof(proof.branches[:index] + (tampered,) + proof.branches[index + 1 :])
+    return RangeProof((*proof.branches[:index], tampered, *proof.branches[index + 1 :]))
 
 
 @pytest.mark.parametrize("message", [0, 1])
@@ -71,7 +71,7 @@ def test_range_challenge_binds_every_commitment_and_statement_element():
     commitments = [base_mul(random_scalar()) for _ in range(4)]
     reference = proofs._range_challenge(PUBLIC, c, 0, 1, CONTEXT, commitments)
     for i in range(4):
-        changed = commitments[:i] + [commitments[i] + GENERATOR] + commitments[i + 1 :]
+        changed = [*commitments[:i], commitments[i] + GENERATOR, *commitments[i + 1 :]]
         assert proofs._range_challenge(PUBLIC, c, 0, 1, CONTEXT, changed) != reference
     assert proofs._range_challenge(PUBLIC, c, 0, 2, CONTEXT, commitments) != reference
     assert proofs._range_challenge(PUBLIC, c, 1, 1, CONTEXT, commitments) != reference
@@ -100,7 +100,9 @@ def test_cheating_prover_with_false_witness_fails(claimed):
 
 def test_cheating_prover_simulating_all_branches_fails():
     c = encrypt(PUBLIC, 2, random_scalar())
-    forged = RangeProof(tuple(ChaumPedersenProof(random_scalar(), random_scalar()) for _ in range(2)))
+    forged = RangeProof(
+        tuple(ChaumPedersenProof(random_scalar(), random_scalar()) for _ in range(2))
+    )
     assert not verify_range(PUBLIC, c, forged, 0, 1, CONTEXT)
 
 
@@ -110,7 +112,7 @@ def test_extra_branch_cannot_absorb_the_challenge():
     c = encrypt(PUBLIC, 2, random_scalar())
     simulated = [ChaumPedersenProof(random_scalar(), random_scalar()) for _ in range(2)]
     commitments = []
-    for value, branch in zip((0, 1), simulated):
+    for value, branch in zip((0, 1), simulated, strict=False):
         commitments += [
             base_mul(branch.response) + c.alpha * branch.challenge,
             PUBLIC * branch.response + (c.beta - base_mul(value)) * branch.challenge,

@@ -5,19 +5,27 @@ from dataclasses import replace
 
 import pytest
 
-from voting.crypto.ballot import Ballot, ContestParameters, encrypt_ballot
 from voting.crypto import ballot as ballot_module
+from voting.crypto.ballot import Ballot, ContestParameters, encrypt_ballot
 from voting.crypto.elgamal import Ciphertext, encrypt
 from voting.crypto.errors import InvalidBallotError, NotEnoughSharesError
 from voting.crypto.group import GENERATOR, ORDER, random_scalar
 from voting.crypto.proofs import prove_range
-from voting.crypto.tally import decrypt_tally, sum_ballots, sum_encoded, tally
+from voting.crypto.tally import (
+    decrypt_tally,
+    find_invalid_ballots,
+    sum_ballots,
+    sum_encoded,
+    tally,
+)
 from voting.crypto.threshold import deal, partial_decrypt
 
 CONTEXT = "manifest-hash"
 DEALT = deal(4, 2)
 PUBLIC = DEALT.public
-PARAMS = ContestParameters(PUBLIC.public_key, n_options=4, min_choices=1, max_choices=3, context=CONTEXT)
+PARAMS = ContestParameters(
+    PUBLIC.public_key, n_options=4, min_choices=1, max_choices=3, context=CONTEXT
+)
 
 
 def _random_choices(rng):
@@ -29,7 +37,7 @@ def _random_choices(rng):
 RNG = random.Random(42)
 CHOICES = [_random_choices(RNG) for _ in range(25)]
 BALLOTS = [encrypt_ballot(PARAMS, c) for c in CHOICES]
-EXPECTED = tuple(map(sum, zip(*CHOICES)))
+EXPECTED = tuple(map(sum, zip(*CHOICES, strict=False)))
 
 
 def _partials(sums, trustees):
@@ -48,7 +56,10 @@ def test_full_tally_matches_plaintext_sums():
 def test_any_two_trustees_give_the_same_result():
     sums = sum_ballots(BALLOTS, 4)
     for pair in [(1, 2), (2, 4), (3, 4)]:
-        assert decrypt_tally(PUBLIC, sums, _partials(sums, pair), CONTEXT, len(BALLOTS)).counts == EXPECTED
+        assert (
+            decrypt_tally(PUBLIC, sums, _partials(sums, pair), CONTEXT, len(BALLOTS)).counts
+            == EXPECTED
+        )
     with pytest.raises(NotEnoughSharesError):
         decrypt_tally(PUBLIC, sums, _partials(sums, [2]), CONTEXT, len(BALLOTS))
 
@@ -56,7 +67,7 @@ def test_any_two_trustees_give_the_same_result():
 def test_forged_partial_is_rejected_in_tally():
     sums = sum_ballots(BALLOTS, 4)
     honest = _partials(sums, [1, 2, 4])
-    forged = replace(honest[0], factors=(honest[0].factors[0] + GENERATOR,) + honest[0].factors[1:])
+    forged = replace(honest[0], factors=(honest[0].factors[0] + GENERATOR, *honest[0].factors[1:]))
     result = decrypt_tally(PUBLIC, sums, [forged, honest[1], honest[2]], CONTEXT, len(BALLOTS))
     assert result.counts == EXPECTED and result.rejected_trustees == (1,)
     with pytest.raises(NotEnoughSharesError):
@@ -89,7 +100,7 @@ def test_sum_encoded_in_worker_processes():
 
 def test_sum_encoded_reports_malformed_row():
     rows = [b.to_dict()["ciphertexts"] for b in BALLOTS]
-    rows[9] = [dict(rows[9][0], alpha=rows[9][0]["alpha"].upper())] + rows[9][1:]
+    rows[9] = [dict(rows[9][0], alpha=rows[9][0]["alpha"].upper()), *rows[9][1:]]
     with pytest.raises(InvalidBallotError) as caught:
         sum_encoded(rows, 4, chunk_size=4)
     assert caught.value.position == 9
@@ -135,3 +146,30 @@ def test_tally_requires_matching_public_key():
 def test_sums_have_expected_type():
     sums = sum_ballots(BALLOTS[:2], 4)
     assert all(isinstance(s, Ciphertext) for s in sums) and len(sums) == 4
+
+
+BLANK_PARAMS = replace(PARAMS, min_choices=1, max_choices=2, blank=True)
+BLANK_CHOICES = [[0, 0, 0, 0, 1], [1, 1, 0, 0, 0], [0, 0, 0, 0, 1], [0, 0, 1, 0, 0]] * 3
+BLANK_BALLOTS = [encrypt_ballot(BLANK_PARAMS, c) for c in BLANK_CHOICES]
+
+
+def test_tally_counts_blank_ballots_in_the_last_slot():
+    sums = sum_ballots(BLANK_BALLOTS, BLANK_PARAMS.n_slots)
+    assert len(sums) == 5
+    rows = [b.to_dict()["ciphertexts"] for b in BLANK_BALLOTS]
+    assert sum_encoded(rows, 5, chunk_size=5) == sums
+    result = tally(BLANK_PARAMS, PUBLIC, BLANK_BALLOTS, _partials(sums, [2, 4]))
+    assert result.counts == (3, 3, 3, 0, 6)
+    with pytest.raises(InvalidBallotError):
+        sum_ballots(BLANK_BALLOTS, 4)
+
+
+def test_find_invalid_ballots_reports_every_bad_position():
+    rows = [b.to_dict() for b in BLANK_BALLOTS]
+    assert find_invalid_ballots(BLANK_PARAMS, rows, chunk_size=5) == []
+    rows[2] = {**rows[2], "sum_proof": rows[1]["sum_proof"]}
+    rows[7] = {"not": "a ballot"}
+    rows[11] = BALLOTS[0].to_dict()  # valid, but for the contest without a blank slot
+    assert find_invalid_ballots(BLANK_PARAMS, rows, chunk_size=5) == [2, 7, 11]
+    assert find_invalid_ballots(BLANK_PARAMS, rows, workers=2, chunk_size=3) == [2, 7, 11]
+    assert find_invalid_ballots(BLANK_PARAMS, []) == []

@@ -5,9 +5,11 @@ from itertools import combinations
 
 import pytest
 
-from voting.crypto.elgamal import encrypt, sum_ciphertexts
+from voting.crypto.dlog import discrete_log
+from voting.crypto.elgamal import encrypt, plaintext_point, sum_ciphertexts
 from voting.crypto.errors import DecodeError, InvalidShareError, NotEnoughSharesError
 from voting.crypto.group import GENERATOR, IDENTITY, ORDER, base_mul, random_scalar, sum_points
+from voting.crypto.proofs import prove_equal_logs
 from voting.crypto.threshold import (
     KeyShare,
     PartialDecryption,
@@ -19,9 +21,6 @@ from voting.crypto.threshold import (
     verify_partial_decryption,
     verify_share,
 )
-from voting.crypto.dlog import discrete_log
-from voting.crypto.elgamal import plaintext_point
-from voting.crypto.proofs import prove_equal_logs
 
 CONTEXT = "contest-manifest-hash"
 DEALT = deal(5, 3)
@@ -45,7 +44,10 @@ PARTIALS = {s.index: partial_decrypt(s, PUBLIC, SUMS, CONTEXT) for s in DEALT.sh
 
 def _decrypt(partials, sums=SUMS):
     combined = combine_partial_decryptions(PUBLIC, sums, partials, CONTEXT)
-    return [discrete_log(plaintext_point(c, d), 100) for c, d in zip(sums, combined.factors)]
+    return [
+        discrete_log(plaintext_point(c, d), 100)
+        for c, d in zip(sums, combined.factors, strict=False)
+    ]
 
 
 def test_deal_structure():
@@ -114,7 +116,7 @@ def test_share_repr_and_round_trip():
 
 
 def _forged_factor(partial):
-    return replace(partial, factors=(partial.factors[0] + GENERATOR,) + partial.factors[1:])
+    return replace(partial, factors=(partial.factors[0] + GENERATOR, *partial.factors[1:]))
 
 
 def test_forged_partial_decryptions_are_rejected():
@@ -134,7 +136,7 @@ def test_forged_partial_decryptions_are_rejected():
             fake_factors,
             tuple(
                 prove_equal_logs(fake_secret, base_mul(fake_secret), c.alpha, f, CONTEXT)
-                for c, f in zip(SUMS, fake_factors)
+                for c, f in zip(SUMS, fake_factors, strict=False)
             ),
         )
     )

@@ -15,9 +15,13 @@ Public API summary (re-exported here):
   :func:`verify_share`, :class:`ContestParameters`
 * casting: :func:`encrypt_ballot`, :class:`Ballot`, :func:`verify_ballot`,
   :func:`genesis_hash`, :func:`entry_hash`
-* counting: :func:`verify_chain`, :func:`sum_ballots`, :func:`sum_encoded`,
-  :func:`partial_decrypt`, :class:`PartialDecryption`, :func:`decrypt_tally`,
-  :func:`tally`, :class:`TallyResult`
+* counting: :func:`verify_chain`, :func:`find_invalid_ballots`,
+  :func:`sum_ballots`, :func:`sum_encoded`, :func:`partial_decrypt`,
+  :class:`PartialDecryption`, :func:`decrypt_tally`, :func:`tally`,
+  :class:`TallyResult`
+
+The standalone verifier of a published contest record, built on this API,
+is :mod:`voting.verify`.
 """
 
 from .ballot import Ballot, ContestParameters, encrypt_ballot, verify_ballot
@@ -34,7 +38,14 @@ from .errors import (
 )
 from .group import Point
 from .proofs import ChaumPedersenProof, RangeProof
-from .tally import TallyResult, decrypt_tally, sum_ballots, sum_encoded, tally
+from .tally import (
+    TallyResult,
+    decrypt_tally,
+    find_invalid_ballots,
+    sum_ballots,
+    sum_encoded,
+    tally,
+)
 from .threshold import (
     DealtKey,
     KeyShare,
@@ -73,6 +84,7 @@ __all__ = [
     "encrypt",
     "encrypt_ballot",
     "entry_hash",
+    "find_invalid_ballots",
     "genesis_hash",
     "partial_decrypt",
     "sum_ballots",

@@ -1,11 +1,20 @@
 """Encrypted ballots for one contest: approval-style 0/1 choices over
 ``n_options`` options, between ``min_choices`` and ``max_choices`` selected.
 
-A ballot holds, per option, an ElGamal ciphertext of 0 or 1 with a proof
-that it encrypts 0 or 1, plus one proof that the sum of all its ciphertexts
-encrypts a value in ``[min_choices, max_choices]`` ("exactly one" is
-``min = max = 1``). Rules that are not linear ranges (e.g. a knapsack of
-costs per option) cannot be proven cheaply and are out of scope here.
+A ballot holds, per slot, an ElGamal ciphertext of 0 or 1 with a proof
+that it encrypts 0 or 1, plus one proof that the sum of its option
+ciphertexts encrypts a value in ``[min_choices, max_choices]`` ("exactly
+one" is ``min = max = 1``). Rules that are not linear ranges (e.g. a
+knapsack of costs per option) cannot be proven cheaply and are out of scope
+here.
+
+Blank votes (``ContestParameters.blank``) add a last slot ``b``, counted
+like the options so the tally reports blank ballots without decrypting any
+ballot. The sum proof then covers ``T = sum(options) + max_choices * b``
+with ``min_choices >= 1``: ``b = 1`` forces ``sum(options) <= 0``, i.e. no
+option, and ``b = 0`` forces at least ``min_choices`` options. So a ballot
+is either blank or has choices, never both nor neither, at the cost of one
+more 0/1 proof and one ciphertext scalar multiplication.
 
 All proofs of a ballot share a context derived from the contest context,
 the public key, the rules *and every ciphertext of the ballot*. Changing any
@@ -18,10 +27,12 @@ must refuse a ballot hash that is already in the ballot box.
 JSON (canonical: sorted keys, no whitespace, ASCII)::
 
     {"choice_proofs": [[{"challenge": <scalar>, "response": <scalar>},
-                        {"challenge": ..., "response": ...}],     # option 0: values 0, 1
-                       ...],                                     # one per option
-     "ciphertexts": [{"alpha": <point>, "beta": <point>}, ...],  # one per option
+                        {"challenge": ..., "response": ...}],     # slot 0: values 0, 1
+                       ...],                                     # one per slot
+     "ciphertexts": [{"alpha": <point>, "beta": <point>}, ...],  # one per slot
      "sum_proof": [{"challenge": ..., "response": ...}, ...]}    # values min..max
+
+Slots are the options in contest order, then the blank slot if any.
 
 with points and scalars encoded as in :mod:`voting.crypto.group`.
 """
@@ -40,6 +51,8 @@ from .proofs import RangeProof, prove_range, verify_range
 
 MAX_OPTIONS = 1000
 """Upper bound on options per contest; keeps decoding untrusted input cheap."""
+MAX_SLOTS = MAX_OPTIONS + 1
+"""Upper bound on ciphertexts per ballot: every option plus the blank slot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,10 @@ class ContestParameters:
     independent, e.g. the hex SHA-256 of the contest manifest (which should
     itself include the election id, the option list and the rules); it
     prevents proofs from being replayed in another contest.
+
+    ``blank`` adds a blank slot after the options (see the module
+    docstring); it needs ``min_choices >= 1``, or a ballot with no option
+    and no blank mark would also be valid and mean the same thing.
     """
 
     public_key: Point
@@ -57,6 +74,7 @@ class ContestParameters:
     min_choices: int
     max_choices: int
     context: str
+    blank: bool = False
 
     def __post_init__(self) -> None:
         if self.public_key.is_identity:
@@ -65,8 +83,15 @@ class ContestParameters:
             raise ValueError(f"n_options must be in [1, {MAX_OPTIONS}]")
         if not 0 <= self.min_choices <= self.max_choices <= self.n_options:
             raise ValueError("need 0 <= min_choices <= max_choices <= n_options")
+        if self.blank and self.min_choices < 1:
+            raise ValueError("a blank slot needs min_choices >= 1")
         if not self.context:
             raise ValueError("context must be a non-empty contest identifier")
+
+    @property
+    def n_slots(self) -> int:
+        """Ciphertexts per ballot: one per option, plus the blank slot."""
+        return self.n_options + (1 if self.blank else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +123,17 @@ class Ballot:
 
         Structure only; call :func:`verify_ballot` for the proofs.
         """
-        if not isinstance(data, Mapping) or set(data) != {"ciphertexts", "choice_proofs", "sum_proof"}:
+        if not isinstance(data, Mapping) or set(data) != {
+            "ciphertexts",
+            "choice_proofs",
+            "sum_proof",
+        }:
             raise DecodeError("ballot must have keys ciphertexts, choice_proofs, sum_proof")
         ciphertexts, choice_proofs = data["ciphertexts"], data["choice_proofs"]
         if not isinstance(ciphertexts, list) or not isinstance(choice_proofs, list):
             raise DecodeError("ciphertexts and choice_proofs must be lists")
-        if not 1 <= len(ciphertexts) <= MAX_OPTIONS or len(choice_proofs) != len(ciphertexts):
-            raise DecodeError("need one ciphertext and one choice proof per option")
+        if not 1 <= len(ciphertexts) <= MAX_SLOTS or len(choice_proofs) != len(ciphertexts):
+            raise DecodeError("need one ciphertext and one choice proof per slot")
         return cls(
             tuple(Ciphertext.from_dict(c) for c in ciphertexts),
             tuple(RangeProof.from_list(p) for p in choice_proofs),
@@ -123,7 +152,7 @@ class Ballot:
 def _proof_contexts(
     params: ContestParameters, ciphertexts: Sequence[Ciphertext]
 ) -> tuple[list[bytes], bytes]:
-    """Contexts of each option's 0/1 proof and of the sum proof."""
+    """Contexts of each slot's 0/1 proof and of the sum proof."""
     statement = hash_items(
         "ballot/statement",
         params.context,
@@ -131,14 +160,35 @@ def _proof_contexts(
         params.n_options,
         params.min_choices,
         params.max_choices,
+        int(params.blank),
         *(point for c in ciphertexts for point in (c.alpha, c.beta)),
     )
     choices = [hash_items("ballot/choice", statement, i) for i in range(len(ciphertexts))]
     return choices, hash_items("ballot/sum", statement)
 
 
+def _weighted(params: ContestParameters, values: Sequence[int]) -> int:
+    """The sum proof's plaintext (or nonce) from per-slot ones:
+    ``sum(options) + max_choices * blank``."""
+    total = sum(values[: params.n_options])
+    if params.blank:
+        total += params.max_choices * values[params.n_options]
+    return total
+
+
+def _weighted_ciphertext(
+    params: ContestParameters, ciphertexts: Sequence[Ciphertext]
+) -> Ciphertext:
+    """The ciphertext the sum proof is about: :func:`_weighted` homomorphically."""
+    total = sum_ciphertexts(ciphertexts[: params.n_options])
+    if params.blank:
+        total = total + ciphertexts[params.n_options] * params.max_choices
+    return total
+
+
 def encrypt_ballot(params: ContestParameters, choices: Sequence[int]) -> Ballot:
-    """Encrypt a vector of 0/1 choices (one per option) with all proofs.
+    """Encrypt a vector of 0/1 choices (one per slot: the options, then the
+    blank mark if the contest has one) with all proofs.
 
     Raises :class:`ValueError` for choices that break the rules: an honest
     client cannot produce a ballot that would be rejected.
@@ -148,27 +198,30 @@ def encrypt_ballot(params: ContestParameters, choices: Sequence[int]) -> Ballot:
     secrecy voters should encrypt on their own device with a compatible
     implementation, and the server only runs :func:`verify_ballot`.
     """
-    if len(choices) != params.n_options:
-        raise ValueError(f"expected {params.n_options} choices, got {len(choices)}")
+    if len(choices) != params.n_slots:
+        raise ValueError(f"expected {params.n_slots} choices, got {len(choices)}")
     if any(type(choice) is not int or choice not in (0, 1) for choice in choices):
         raise ValueError("each choice must be 0 or 1")
-    total = sum(choices)
+    total = _weighted(params, choices)
     if not params.min_choices <= total <= params.max_choices:
+        blank = ", or a blank vote alone" if params.blank else ""
         raise ValueError(
-            f"between {params.min_choices} and {params.max_choices} choices allowed, got {total}"
+            f"allowed: between {params.min_choices} and {params.max_choices} choices{blank}"
         )
     nonces = [random_scalar() for _ in choices]
-    ciphertexts = tuple(encrypt(params.public_key, m, r) for m, r in zip(choices, nonces))
+    ciphertexts = tuple(
+        encrypt(params.public_key, m, r) for m, r in zip(choices, nonces, strict=True)
+    )
     choice_contexts, sum_context = _proof_contexts(params, ciphertexts)
     choice_proofs = tuple(
         prove_range(params.public_key, c, m, r, 0, 1, ctx)
-        for c, m, r, ctx in zip(ciphertexts, choices, nonces, choice_contexts)
+        for c, m, r, ctx in zip(ciphertexts, choices, nonces, choice_contexts, strict=True)
     )
     sum_proof = prove_range(
         params.public_key,
-        sum_ciphertexts(ciphertexts),
+        _weighted_ciphertext(params, ciphertexts),
         total,
-        sum(nonces) % ORDER,
+        _weighted(params, nonces) % ORDER,
         params.min_choices,
         params.max_choices,
         sum_context,
@@ -180,21 +233,23 @@ def verify_ballot(params: ContestParameters, ballot: Ballot) -> bool:
     """Check a ballot's shape and every proof against the contest parameters.
 
     Cost: ~4 scalar multiplications per proof branch, i.e.
-    ``8 * n_options + 4 * (max - min + 1)`` in total.
+    ``8 * n_slots + 4 * (max - min + 1)`` in total, plus 2 for a blank slot.
     """
-    if len(ballot.ciphertexts) != params.n_options or len(ballot.choice_proofs) != params.n_options:
+    if len(ballot.ciphertexts) != params.n_slots or len(ballot.choice_proofs) != params.n_slots:
         return False
     if any(c.alpha.is_identity or c.beta.is_identity for c in ballot.ciphertexts):
         return False
     choice_contexts, sum_context = _proof_contexts(params, ballot.ciphertexts)
     if not all(
         verify_range(params.public_key, c, proof, 0, 1, ctx)
-        for c, proof, ctx in zip(ballot.ciphertexts, ballot.choice_proofs, choice_contexts)
+        for c, proof, ctx in zip(
+            ballot.ciphertexts, ballot.choice_proofs, choice_contexts, strict=True
+        )
     ):
         return False
     return verify_range(
         params.public_key,
-        sum_ciphertexts(ballot.ciphertexts),
+        _weighted_ciphertext(params, ballot.ciphertexts),
         ballot.sum_proof,
         params.min_choices,
         params.max_choices,

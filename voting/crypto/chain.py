@@ -81,7 +81,7 @@ def verify_chain(
     """
     previous = _decode(genesis, "genesis")
     sha256 = hashlib.sha256
-    for position, (ballot_hash, entry) in enumerate(zip(ballot_hashes, entry_hashes)):
+    for position, (ballot_hash, entry) in enumerate(zip(ballot_hashes, entry_hashes, strict=False)):
         try:
             ballot = bytes.fromhex(ballot_hash)
             stored = bytes.fromhex(entry)

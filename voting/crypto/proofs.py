@@ -70,7 +70,10 @@ class ChaumPedersenProof:
                 raise ValueError("proof scalars must be integers in [0, n)")
 
     def to_dict(self) -> dict[str, str]:
-        return {"challenge": scalar_to_hex(self.challenge), "response": scalar_to_hex(self.response)}
+        return {
+            "challenge": scalar_to_hex(self.challenge),
+            "response": scalar_to_hex(self.response),
+        }
 
     @classmethod
     def from_dict(cls, data: object) -> ChaumPedersenProof:
@@ -182,7 +185,7 @@ def verify_range(
     if public_key.is_identity or len(proof.branches) != high - low + 1:
         return False
     commitments: list[Point] = []
-    for value, branch in zip(range(low, high + 1), proof.branches):
+    for value, branch in zip(range(low, high + 1), proof.branches, strict=True):
         commitments += [
             base_mul(branch.response) + ciphertext.alpha * branch.challenge,
             public_key * branch.response + _shifted_beta(ciphertext, value) * branch.challenge,
@@ -209,9 +212,7 @@ def prove_equal_logs(
     proof will not verify.
     """
     nonce = random_scalar()
-    challenge = _equal_logs_challenge(
-        public, base, image, context, base_mul(nonce), base * nonce
-    )
+    challenge = _equal_logs_challenge(public, base, image, context, base_mul(nonce), base * nonce)
     return ChaumPedersenProof(challenge, (nonce - challenge * secret) % ORDER)
 
 

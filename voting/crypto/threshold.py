@@ -81,9 +81,7 @@ class ThresholdPublicKey:
             raise ValueError(f"need 1 <= threshold <= n_trustees <= {MAX_TRUSTEES}")
         if len(self.commitments) != self.threshold:
             raise ValueError("need exactly `threshold` commitments")
-        keys = tuple(
-            verification_key(self.commitments, i) for i in range(1, self.n_trustees + 1)
-        )
+        keys = tuple(verification_key(self.commitments, i) for i in range(1, self.n_trustees + 1))
         if self.public_key.is_identity or any(key.is_identity for key in keys):
             raise ValueError("degenerate threshold key (identity public or verification key)")
         object.__setattr__(self, "verification_keys", keys)
@@ -104,7 +102,11 @@ class ThresholdPublicKey:
     def from_dict(cls, data: object) -> ThresholdPublicKey:
         if not isinstance(data, Mapping) or set(data) != {"threshold", "trustees", "commitments"}:
             raise DecodeError("threshold key must have keys threshold, trustees, commitments")
-        threshold, n_trustees, commitments = data["threshold"], data["trustees"], data["commitments"]
+        threshold, n_trustees, commitments = (
+            data["threshold"],
+            data["trustees"],
+            data["commitments"],
+        )
         if not isinstance(commitments, list) or not all(
             type(v) is int for v in (threshold, n_trustees)
         ):
@@ -217,7 +219,11 @@ class PartialDecryption:
         if not isinstance(data, Mapping) or set(data) != {"trustee", "factors", "proofs"}:
             raise DecodeError("partial decryption must have keys trustee, factors, proofs")
         trustee, factors, proofs = data["trustee"], data["factors"], data["proofs"]
-        if type(trustee) is not int or not isinstance(factors, list) or not isinstance(proofs, list):
+        if (
+            type(trustee) is not int
+            or not isinstance(factors, list)
+            or not isinstance(proofs, list)
+        ):
             raise DecodeError("malformed partial decryption")
         return cls(
             trustee,
@@ -248,7 +254,7 @@ def partial_decrypt(
     factors = tuple(c.alpha * share.value for c in ciphertexts)
     proofs = tuple(
         prove_equal_logs(share.value, own_key, c.alpha, factor, proof_context)
-        for c, factor in zip(ciphertexts, factors)
+        for c, factor in zip(ciphertexts, factors, strict=True)
     )
     return PartialDecryption(share.index, factors, proofs)
 
@@ -268,7 +274,7 @@ def verify_partial_decryption(
     proof_context = _decryption_context(context, partial.trustee)
     return all(
         verify_equal_logs(key, c.alpha, factor, proof, proof_context)
-        for c, factor, proof in zip(ciphertexts, partial.factors, partial.proofs)
+        for c, factor, proof in zip(ciphertexts, partial.factors, partial.proofs, strict=True)
     )
 
 

@@ -1,0 +1,120 @@
+"""Casting: eligibility, one vote, rules, receipts, the chain and the running sums."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from voting import crypto
+from voting.exceptions import AlreadyVoted, InvalidChoice, NotEligible, VoteNotOpen
+from voting.models import Ballot, Contest, Participation
+from voting.services.casting import cast_vote, find_receipt
+from voting.services.eligibility import can_vote
+
+from .factories import close, make_contest, make_user, open_contest, option_ids, sealed
+
+pytestmark = pytest.mark.django_db
+
+
+def box_state(contest):
+    contest.refresh_from_db()
+    return (Ballot.objects.count(), Participation.objects.count(), contest.ballot_count, contest.head_hash)
+
+
+def test_a_vote_lands_in_the_box_with_a_receipt_and_extends_the_chain():
+    contest, _ = open_contest()
+    resident = make_user("amina")
+    genesis = contest.head_hash
+
+    tracker = cast_vote(contest=contest, user=resident, option_ids=[option_ids(contest)["Oui"]])
+
+    contest.refresh_from_db()
+    ballot = Ballot.objects.get()
+    assert ballot.tracker == tracker and ballot.position == 1 and contest.ballot_count == 1
+    assert ballot.entry_hash == contest.head_hash == crypto.entry_hash(genesis, tracker)
+    assert crypto.Ballot.from_json(ballot.payload).hash == tracker
+    assert Participation.objects.get().channel == Participation.Channel.ONLINE
+    assert find_receipt(contest=contest, tracker=tracker.upper()) == ballot
+    assert find_receipt(contest=contest, tracker="0" * 64) is None
+    assert not can_vote(contest=contest, user=resident)
+
+
+def test_a_second_vote_is_refused_and_changes_nothing():
+    contest, _ = open_contest()
+    resident = make_user("amina")
+    ids = option_ids(contest)
+    cast_vote(contest=contest, user=resident, option_ids=[ids["Oui"]])
+    before = box_state(contest)
+    with pytest.raises(AlreadyVoted):
+        cast_vote(contest=contest, user=resident, option_ids=[ids["Non"]])
+    assert box_state(contest) == before
+
+
+def test_no_vote_before_opening_or_after_closing():
+    upcoming, _ = sealed(make_contest(opens_in=timedelta(days=1)))
+    with pytest.raises(VoteNotOpen):
+        cast_vote(contest=upcoming, user=make_user("early"), option_ids=[option_ids(upcoming)["Oui"]])
+    contest, _ = open_contest()
+    close(contest)
+    with pytest.raises(VoteNotOpen):
+        cast_vote(contest=contest, user=make_user("late"), option_ids=[option_ids(contest)["Oui"]])
+    assert Ballot.objects.count() == 0
+
+
+def test_forged_and_foreign_option_ids_are_refused():
+    contest, _ = open_contest()
+    other, _ = open_contest(options=("Rouge", "Vert"))
+    for forged in ([999_999], [option_ids(other)["Rouge"]], [option_ids(contest)["Oui"], option_ids(contest)["Non"]]):
+        with pytest.raises(InvalidChoice):
+            cast_vote(contest=contest, user=make_user(f"u{forged[0]}{len(forged)}"), option_ids=forged)
+    assert Ballot.objects.count() == 0 and Participation.objects.count() == 0
+
+
+def test_approval_limit_and_blank_rules():
+    contest, _ = open_contest(rule=Contest.Rule.APPROVAL, max_choices=2, options=("A", "B", "C"))
+    ids = option_ids(contest)
+    with pytest.raises(InvalidChoice):
+        cast_vote(contest=contest, user=make_user("greedy"), option_ids=[ids["A"], ids["B"], ids["C"]])
+    cast_vote(contest=contest, user=make_user("two"), option_ids=[ids["A"], ids["C"]])
+    cast_vote(contest=contest, user=make_user("blank"), option_ids=[])
+    no_blank, _ = open_contest(allow_blank=False)
+    with pytest.raises(InvalidChoice):
+        cast_vote(contest=no_blank, user=make_user("blank2"), option_ids=[])
+
+
+def test_knapsack_selection_must_fit_the_envelope():
+    contest, _ = open_contest(
+        rule=Contest.Rule.KNAPSACK, envelope=20_000, options=(("Bancs", 8_000), ("Jardin", 12_000), ("Piste", 15_000))
+    )
+    ids = option_ids(contest)
+    with pytest.raises(InvalidChoice) as error:
+        cast_vote(contest=contest, user=make_user("big"), option_ids=[ids["Jardin"], ids["Piste"]])
+    assert "27000" in str(error.value) or "27 000" in str(error.value)
+    cast_vote(contest=contest, user=make_user("fits"), option_ids=[ids["Bancs"], ids["Jardin"]])
+
+
+def test_roll_contests_need_the_roll_proof_first():
+    from .factories import make_ready_roll
+
+    contest, _ = open_contest(roll=make_ready_roll())
+    with pytest.raises(NotEligible):
+        cast_vote(contest=contest, user=make_user("stranger"), option_ids=[option_ids(contest)["Oui"]])
+
+
+def test_running_sums_equal_the_sum_of_the_stored_ballots():
+    contest, _ = open_contest(rule=Contest.Rule.APPROVAL, max_choices=2, options=("A", "B", "C"))
+    ids = option_ids(contest)
+    for number, choice in enumerate([["A"], ["B", "C"], [], ["A", "C"]]):
+        cast_vote(contest=contest, user=make_user(f"v{number}"), option_ids=[ids[label] for label in choice])
+    contest.refresh_from_db()
+    ballots = [crypto.Ballot.from_json(b.payload) for b in Ballot.objects.order_by("position")]
+    sums = crypto.sum_ballots(ballots, 4)
+    assert [c.to_dict() for c in sums] == contest.encrypted_sums
+    assert timezone.now() < contest.closes_at
+
+
+def test_resident_votes_need_a_confirmed_email():
+    contest, _ = open_contest()
+    with pytest.raises(NotEligible):
+        cast_vote(contest=contest, user=make_user("unconfirmed", verified=False), option_ids=[option_ids(contest)["Oui"]])
+    assert Ballot.objects.count() == 0

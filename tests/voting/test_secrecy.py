@@ -1,0 +1,46 @@
+"""The ballot table cannot be joined to voters: schema and rows inspected."""
+
+import pytest
+from django.db import connection, models
+
+from voting.models import Ballot, Participation, Voter
+from voting.services.casting import cast_vote
+
+from .factories import make_user, open_contest, option_ids
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ballot_schema_has_no_link_to_voters_no_time_and_no_sequence():
+    fields = {field.name: field for field in Ballot._meta.get_fields()}
+    assert set(fields) == {"id", "contest", "position", "payload", "tracker", "entry_hash"}
+    relations = [f for f in fields.values() if f.is_relation]
+    assert [f.name for f in relations] == ["contest"]
+    assert not any(isinstance(f, (models.DateField, models.TimeField, models.AutoField, models.BigAutoField))
+                   for f in fields.values())
+    assert isinstance(fields["id"], models.UUIDField)
+    # Nor on the people's side: participations carry no time and no sequential id either.
+    for model in (Participation, Voter):
+        assert isinstance(model._meta.pk, models.UUIDField)
+        assert not any(isinstance(f, models.DateTimeField) for f in model._meta.get_fields() if hasattr(f, "column"))
+    # And the database agrees with the models.
+    with connection.cursor() as cursor:
+        columns = [c.name for c in connection.introspection.get_table_description(cursor, Ballot._meta.db_table)]
+    assert sorted(columns) == sorted(["id", "contest_id", "position", "payload", "tracker", "entry_hash"])
+
+
+def test_ballot_rows_hold_nothing_of_the_voter():
+    contest, _ = open_contest()
+    users = [make_user(f"secret{n}") for n in range(3)]
+    for user in users:
+        cast_vote(contest=contest, user=user, option_ids=[option_ids(contest)["Oui"]])
+    identifiers = set()
+    for user in users:
+        identifiers |= {str(user.pk), user.username, user.email}
+    identifiers |= {str(pk) for pk in Participation.objects.values_list("pk", flat=True)}
+    identifiers |= {str(pk) for pk in Voter.objects.values_list("pk", flat=True)}
+    for row in Ballot.objects.values("id", "position", "payload", "tracker", "entry_hash"):
+        text = " ".join(str(value) for value in row.values())
+        assert not any(identifier in text for identifier in identifiers if len(identifier) > 3)
+    # Three identical choices give three different ciphertexts (randomised encryption).
+    assert len(set(Ballot.objects.values_list("payload", flat=True))) == 3
