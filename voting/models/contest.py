@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 
-class Contest(models.Model):
+class Contest(ClusterableModel):
     """A vote on one question: a referendum, a council election, a budget's finalists.
 
     The engine knows nothing of councils or budgets: callers create a contest
@@ -104,7 +106,7 @@ class Contest(models.Model):
 class Option(models.Model):
     """An answer, a candidate or a project of a contest."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="options")
+    contest = ParentalKey(Contest, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("label"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     cost = models.PositiveIntegerField(_("cost (EUR)"), null=True, blank=True)
@@ -131,7 +133,7 @@ class Trustee(models.Model):
     brings it back; only the resulting partial decryption is stored.
     """
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="trustees")
+    contest = ParentalKey(Contest, on_delete=models.CASCADE, related_name="trustees")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trusteeships")
     name = models.CharField(_("name"), max_length=150, help_text=_("e.g. “Opposition group”"))
     index = models.PositiveSmallIntegerField(editable=False, null=True)
