@@ -53,7 +53,8 @@ class BallotShape:
 def ballot_shape(manifest: Mapping[str, object]) -> BallotShape:
     """Derive the ballot shape from the manifest's rule."""
     options = manifest["options"]
-    assert isinstance(options, Sequence)
+    if not isinstance(options, Sequence):
+        raise ValueError("the manifest's options must be a list")
     count = len(options)
     rule = manifest["rule"]
     if rule == SINGLE:

@@ -32,9 +32,8 @@ JSON (canonical: sorted keys, no whitespace, ASCII)::
      "ciphertexts": [{"alpha": <point>, "beta": <point>}, ...],  # one per slot
      "sum_proof": [{"challenge": ..., "response": ...}, ...]}    # values min..max
 
-Slots are the options in contest order, then the blank slot if any.
-
-with points and scalars encoded as in :mod:`voting.crypto.group`.
+with points and scalars encoded as in :mod:`voting.crypto.group`. Slots are
+the options in contest order, then the blank slot if any.
 """
 
 from __future__ import annotations
