@@ -12,6 +12,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
+from voting.blocks import BallotBlock, ResultsBlock
+
 from .video import privacy_embed_url
 
 
@@ -162,6 +164,13 @@ class BaseStreamBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
 
 
+class ParticipationStreamBlock(BaseStreamBlock):
+    """The body of pages that may also hold a vote: a consultation, an explanation of a ballot."""
+
+    ballot = BallotBlock()
+    results = ResultsBlock()
+
+
 class HighlightBlock(blocks.StructBlock):
     """A card on the home page pointing at a current participation chosen by editors."""
 
@@ -210,6 +219,7 @@ __all__ = [
     "FigureBlock",
     "HeadingBlock",
     "HighlightBlock",
+    "ParticipationStreamBlock",
     "QuoteBlock",
     "SocialLinkBlock",
     "StepBlock",

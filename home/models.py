@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock, HighlightBlock, SocialLinkBlock, StepBlock, VideoBlock
+from .blocks import BaseStreamBlock, HighlightBlock, ParticipationStreamBlock, SocialLinkBlock, StepBlock, VideoBlock
 from .colours import contrast_ratio
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #1d4f91."))
@@ -116,7 +116,7 @@ class HomePage(Page):
     highlights = StreamField([("highlight", HighlightBlock())], blank=True, verbose_name=_("highlights"))
     articles_title = models.CharField(_("articles title"), max_length=120, default="Comprendre et s'informer")
     article_count = models.PositiveSmallIntegerField(_("number of latest articles"), default=3)
-    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("more content"))
+    body = StreamField(ParticipationStreamBlock(), blank=True, verbose_name=_("more content"))
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -284,7 +284,7 @@ class StandardPage(Page):
     """A plain page for legal notices, privacy, accessibility statement or “about”."""
 
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+    body = StreamField(ParticipationStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("vote/", include("voting.urls")),
     path("recherche/", home_views.search, name="search"),
     path("healthz", home_views.healthz, name="healthz"),
 ]

@@ -20,6 +20,7 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 MEDIA_ROOT = BASE_DIR / "media" / "test"  # noqa: F405
+PRIVATE_ROOT = BASE_DIR / "private" / "test"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files from the apps and site/ directly (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

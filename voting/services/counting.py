@@ -152,6 +152,7 @@ def turnout(contest: Contest) -> dict:
         "total": total,
         "electorate": electorate,
         "rate": (total / electorate) if electorate else None,
+        "percent": round(100 * total / electorate, 1) if electorate else None,
     }
 
 
@@ -176,3 +177,25 @@ def merged_results(contest: Contest) -> dict:
             "blank": result.online_blank + paper_blank,
         },
     }
+
+
+def result_rows(contest: Contest) -> list[dict]:
+    """One row per option (then blank): online, paper, total and share of the expressed votes."""
+    merged = merged_results(contest)
+    rows = [
+        {
+            "label": option["label"],
+            "online": merged["online"]["counts"].get(str(option["id"]), 0),
+            "paper": merged["paper"]["counts"].get(str(option["id"]), 0),
+            "total": merged["total"]["counts"].get(str(option["id"]), 0),
+            "blank": False,
+        }
+        for option in contest.manifest["options"]
+    ]
+    expressed = sum(row["total"] for row in rows)
+    for row in rows:
+        row["percent"] = round(100 * row["total"] / expressed, 1) if expressed else 0.0
+    if contest.manifest["allow_blank"]:
+        rows.append({"label": None, "online": merged["online"]["blank"], "paper": merged["paper"]["blank"],
+                     "total": merged["total"]["blank"], "blank": True, "percent": None})
+    return rows

@@ -1,4 +1,6 @@
-"""Who may vote in a contest."""
+"""Who may vote in a contest, and what the ballot should offer them now."""
+
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -6,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..exceptions import NotEligible
 from ..models import Contest, Participation, Voter
+from ..phases import Phase, contest_phase
 
 
 def is_verified_resident(user) -> bool:
@@ -19,7 +22,7 @@ def is_verified_resident(user) -> bool:
     return True
 
 
-def voter_for(*, contest: Contest, user, create: bool = True) -> Voter:
+def voter_for(*, contest: Contest, user) -> Voter:
     """The user's Voter record in this contest, or NotEligible.
 
     Roll contests need a prior proof of roll membership
@@ -35,8 +38,6 @@ def voter_for(*, contest: Contest, user, create: bool = True) -> Voter:
         raise NotEligible(_("First confirm that you are on the electoral roll."))
     if not is_verified_resident(user):
         raise NotEligible(_("Confirm your e-mail address to vote."))
-    if not create:
-        return Voter(contest=contest, user=user)
     try:
         with transaction.atomic():
             return Voter.objects.create(contest=contest, user=user)
@@ -44,10 +45,35 @@ def voter_for(*, contest: Contest, user, create: bool = True) -> Voter:
         return Voter.objects.get(contest=contest, user=user)
 
 
-def can_vote(*, contest: Contest, user) -> bool:
-    """Whether the ballot form should be offered (eligible and not yet voted)."""
-    try:
-        voter = voter_for(contest=contest, user=user, create=False)
-    except NotEligible:
-        return False
-    return voter._state.adding or not Participation.objects.filter(voter=voter).exists()
+def can_vote(*, contest: Contest, user, now=None) -> bool:
+    """Whether the ballot form should be offered (open, eligible and not yet voted)."""
+    return ballot_status(contest=contest, user=user, now=now).can_vote
+
+
+@dataclass(frozen=True, slots=True)
+class BallotStatus:
+    """What a ballot block or page should offer this visitor now; templates read only these flags."""
+
+    phase: Phase
+    needs_login: bool = False
+    needs_roll_proof: bool = False
+    not_eligible: bool = False
+    can_vote: bool = False
+    has_voted: bool = False
+
+
+def ballot_status(*, contest: Contest, user, now=None) -> BallotStatus:
+    phase = contest_phase(contest, now)
+    if phase is not Phase.OPEN:
+        return BallotStatus(phase=phase)
+    if not (user and user.is_authenticated):
+        return BallotStatus(phase=phase, needs_login=True)
+    voter = Voter.objects.filter(contest=contest, user=user).first()
+    if voter is None:
+        if contest.eligibility == Contest.Eligibility.ROLL:
+            return BallotStatus(phase=phase, needs_roll_proof=True)
+        if not is_verified_resident(user):
+            return BallotStatus(phase=phase, not_eligible=True)
+        return BallotStatus(phase=phase, can_vote=True)
+    voted = Participation.objects.filter(voter=voter).exists()
+    return BallotStatus(phase=phase, can_vote=not voted, has_voted=voted)
