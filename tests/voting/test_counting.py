@@ -140,5 +140,5 @@ def test_paper_voters_and_results_merge_with_online_votes():
     assert merged["paper"]["counts"] == {str(ids["Oui"]): 0, str(ids["Non"]): 1}
     assert merged["total"]["counts"] == {str(ids["Oui"]): 1, str(ids["Non"]): 1}
     figures = counting.turnout(contest)
-    assert figures == {"online": 1, "paper": 1, "total": 2, "electorate": 3, "rate": pytest.approx(2 / 3)}
+    assert figures == {"online": 1, "paper": 1, "total": 2, "electorate": 3, "rate": pytest.approx(2 / 3), "percent": 66.7}
     assert Contest.objects.get(pk=contest.pk).ballot_count == 1
