@@ -142,3 +142,26 @@ def test_paper_voters_and_results_merge_with_online_votes():
     figures = counting.turnout(contest)
     assert figures == {"online": 1, "paper": 1, "total": 2, "electorate": 3, "rate": pytest.approx(2 / 3), "percent": 66.7}
     assert Contest.objects.get(pk=contest.pk).ballot_count == 1
+
+
+def test_beat_task_proclaims_only_counted_contests_whose_time_has_come():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voting.tasks import proclaim_due_contests
+
+    due, due_shares = open_contest()
+    later, later_shares = open_contest()
+    for contest, shares in ((due, due_shares), (later, later_shares)):
+        vote(contest, [["Oui"]])
+        close(contest)
+        for trustee, share in zip(trustees(contest)[:2], shares, strict=False):
+            counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+        counting.count_contest(contest=contest)
+    Contest.objects.filter(pk=due.pk).update(proclaims_at=timezone.now() - timedelta(minutes=1))
+    Contest.objects.filter(pk=later.pk).update(proclaims_at=timezone.now() + timedelta(hours=1))
+
+    assert proclaim_due_contests() == [due.pk]
+    assert contest_phase(Contest.objects.get(pk=due.pk)) is Phase.PROCLAIMED
+    assert contest_phase(Contest.objects.get(pk=later.pk)) is Phase.COUNTED

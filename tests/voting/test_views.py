@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from voting.models import Ballot, Participation, Trustee
@@ -129,3 +130,19 @@ def test_trustee_downloads_once_and_brings_the_share_back(client):
     other = make_user("other")
     client.force_login(other)
     assert client.post(reverse("voting:download_share", args=[trustee.pk])).status_code == 404
+
+
+def test_the_last_needed_share_starts_the_count_task(client, django_capture_on_commit_callbacks):
+    from voting.models import Result
+
+    contest, shares = open_contest()
+    cast_vote(contest=contest, user=make_user("v1"), option_ids=[option_ids(contest)["Non"]])
+    close(contest)
+    first, second, _third = Trustee.objects.filter(contest=contest).order_by("index")
+    for trustee, share in ((first, shares[0]), (second, shares[1])):
+        client.force_login(trustee.user)
+        upload = SimpleUploadedFile("share.json", share_file(share), content_type="application/json")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("voting:upload_share", args=[trustee.pk]), {"share_file": upload})
+    result = Result.objects.get(contest=contest)
+    assert result.online_counts[str(option_ids(contest)["Non"])] == 1 and result.proclaimed_at is None
