@@ -216,14 +216,22 @@ def _tutorial(home: HomePage) -> TutorialPage:
 LEGAL_PAGES = {
     "confidentialite": ("Données personnelles", "Ce que nous conservons, pourquoi, et pour combien de temps.", [
         heading("Ce que nous conservons"),
-        paragraph("<p>Pour contribuer, nous conservons votre adresse e-mail et le nom que vous choisissez d'afficher. "
-                  "Votre année de naissance, facultative, ne sert qu'aux statistiques par tranche d'âge.</p>"),
+        paragraph("<p>Tout le site se lit sans compte. Pour contribuer, nous conservons votre adresse e-mail "
+                  "(pour vous connecter et, si vous le demandez, vous prévenir) et le nom que vous choisissez "
+                  "d'afficher à côté de vos idées. Votre conseil de quartier, facultatif, choisit ce que nous "
+                  "vous montrons ; le code postal qui aide à le trouver n'est pas conservé. Votre année de "
+                  "naissance, facultative, ne sert qu'aux statistiques par tranche d'âge et n'est jamais affichée.</p>"),
+        paragraph("<p>Pour protéger les comptes, les tentatives de connexion échouées (adresse IP, navigateur) "
+                  "sont gardées environ un quart d'heure. Les messages envoyés à un conseil lui sont transmis par "
+                  "e-mail : le site ne les garde pas.</p>"),
         heading("Le secret de votre vote"),
         paragraph("<p>Nous savons que vous avez voté, jamais pour qui : votre bulletin est chiffré et n'est jamais "
                   "déchiffré individuellement.</p>"),
         heading("Vos droits"),
         paragraph("<p>Depuis votre profil, vous pouvez télécharger toutes vos données ou supprimer votre compte. "
-                  "Vos contributions publiées restent alors visibles, signées « ancien habitant ».</p>"),
+                  "La suppression efface vos données personnelles. Vos idées et commentaires publiés restent "
+                  "visibles, signés « ancien habitant » : ils font partie du débat public du quartier et les "
+                  "retirer changerait après coup ce que d'autres ont lu, commenté ou soutenu.</p>"),
     ]),
     "mentions-legales": ("Mentions légales", "Éditeur du site et hébergement.", [
         paragraph(f"<p>Site édité par la mairie de {TOWN}. Directeur de la publication : le maire. "

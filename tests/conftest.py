@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 # Rows created by migrations (Wagtail's root page and collection, default
@@ -49,3 +50,9 @@ def migrated_data(transactional_db):
         ContentType.objects.clear_cache()
         for alias, data in _MIGRATED_DATA.items():
             connections[alias].creation.deserialize_db_from_string(data)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate limits (sign-up, contact forms) never leak across tests."""
+    cache.clear()

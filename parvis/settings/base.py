@@ -6,6 +6,7 @@ default (SQLite, Celery tasks run inline) needs no variable at all.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -18,6 +19,7 @@ SHELL_DIR = BASE_DIR / "site"  # templates and static files of the site shell
 INSTALLED_APPS = [
     "home",
     "councils",
+    "accounts",  # before allauth, so its templates restyle allauth's pages
     "budget",
     "voting",
     "wagtail.contrib.forms",
@@ -39,6 +41,9 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "allauth",
+    "allauth.account",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,9 +60,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its own response
 ]
 
 ROOT_URLCONF = "parvis.urls"
@@ -163,4 +170,28 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call home from the admin
 
-LOGIN_URL = "wagtailadmin_login"
+# Resident accounts (django-allauth) and login throttling (django-axes).
+# Residents sign in with their e-mail address, which they must confirm; staff
+# keep the Wagtail admin's own login at /admin/login/ (username + password).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out client before any password check
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True  # a used address gets the same answer as a new one
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # the sign-up address; see accounts.emails for why
+ACCOUNT_RATE_LIMITS = {"signup": "5/m/ip,50/d/ip"}  # allauth also limits failed logins per address
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a shared town-hall IP never locks everyone out
+AXES_USERNAME_CALLABLE = "accounts.security.login_identifier"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only: no history of residents' logins
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -22,6 +22,9 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 MEDIA_ROOT = BASE_DIR / "media" / "test"  # noqa: F405
 PRIVATE_ROOT = BASE_DIR / "private" / "test"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Django's test client logs in without a request, which axes refuses: the
+# login-throttling tests (tests/accounts/test_login_throttling.py) turn it on.
+AXES_ENABLED = False
 # Serve static files from the apps and site/ directly (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

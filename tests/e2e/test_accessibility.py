@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.accounts.factories import PASSWORD, make_resident
+
 from .conftest import blocking_violations, open_page
 
 PAGES = [
@@ -14,6 +16,16 @@ PAGES = [
     "/recherche/?q=vote",  # search results
     "/recherche/?q=zzzz",  # search, no result
     "/page-inconnue/",  # 404
+    "/conseils-de-quartier/",  # CouncilIndexPage
+    "/conseils-de-quartier/?postcode=49100",  # council found
+    "/conseils-de-quartier/?postcode=49000",  # postcode shared by several councils
+    "/conseils-de-quartier/?postcode=75001",  # unknown postcode
+    "/conseils-de-quartier/?postcode=49",  # malformed postcode, error on its field
+    "/conseils-de-quartier/les-tilleuls/",  # CouncilPage
+    "/compte/signup/",  # sign-up
+    "/compte/login/",  # login
+    "/compte/password/reset/",  # password reset
+    "/compte/confirm-email/",  # "check your e-mail"
 ]
 
 
@@ -35,3 +47,29 @@ def test_english_interface_passes_axe(phone, demo, axe):
     phone.get_by_role("button", name="English").click()
     assert phone.locator("html").get_attribute("lang") == "en"
     assert blocking_violations(axe, phone) == []
+
+
+
+def test_a_residents_own_pages_and_refused_forms_pass_axe(phone, demo, axe):
+    make_resident("amina@example.org", display_name="Amina")
+    phone.goto(demo + "/compte/login/")
+    phone.get_by_label("E-mail").fill("amina@example.org")
+    phone.locator("#id_password").fill(PASSWORD)
+    phone.locator("#id_password").press("Enter")
+    phone.wait_for_url("**/compte/profil/")
+
+    failures = {}
+    for path in ["/compte/profil/", "/compte/profil/supprimer/", "/compte/password/change/"]:
+        phone.goto(demo + path)
+        if violations := blocking_violations(axe, phone):
+            failures[path] = violations
+    phone.goto(demo + "/compte/profil/supprimer/")
+    phone.locator("#id_password").fill("pas-le-bon")  # the deletion form, refused
+    phone.locator("#id_password").press("Enter")
+    if violations := blocking_violations(axe, phone):
+        failures["account deletion refused"] = violations
+    phone.goto(demo + "/conseils-de-quartier/les-tilleuls/")
+    phone.get_by_role("button", name="Envoyer le message").click()  # an empty message, refused
+    if violations := blocking_violations(axe, phone):
+        failures["contact form refused"] = violations
+    assert failures == {}

@@ -1,0 +1,24 @@
+"""The rules of resident accounts: one account per mailbox, and every account has a profile."""
+
+from .emails import canonical_email
+from .models import Profile
+
+
+def mailbox_has_account(email: str) -> bool:
+    """Whether an account was opened with this address or a variant of it (``jean+1@…``, Gmail dots)."""
+    return Profile.objects.filter(mailbox=canonical_email(email)).exists()
+
+
+def create_profile(*, user, display_name: str = "") -> Profile:
+    """The profile of a resident who just signed up, remembering their mailbox."""
+    return Profile.objects.create(user=user, display_name=display_name, mailbox=canonical_email(user.email))
+
+
+def profile_for(user) -> Profile:
+    """The user's profile, created on first use for staff accounts made in the admin.
+
+    Staff accounts are opened by administrators, not by sign-up, so they
+    claim no mailbox.
+    """
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
