@@ -11,11 +11,15 @@ from contextlib import contextmanager
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # fixtures here are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI runs two test processes on two cores: give assertions the same patience as actions.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("PARVIS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -165,3 +165,31 @@ def test_beat_task_proclaims_only_counted_contests_whose_time_has_come():
     assert proclaim_due_contests() == [due.pk]
     assert contest_phase(Contest.objects.get(pk=due.pk)) is Phase.PROCLAIMED
     assert contest_phase(Contest.objects.get(pk=later.pk)) is Phase.COUNTED
+
+
+def test_paper_entries_only_between_the_online_close_and_the_proclamation():
+    from voting.exceptions import NotReady
+
+    contest, shares = open_contest(roll=make_ready_roll())
+    officer = make_user("officer")
+    entry = next(paper.station_entries(contest, "001"))
+    with pytest.raises(NotReady):  # online vote still open
+        paper.record_paper_voter(contest=contest, roll_entry=entry, actor=officer)
+    close(contest)
+    for trustee, share in zip(trustees(contest)[:2], shares, strict=False):
+        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    counting.count_contest(contest=contest)
+    counting.proclaim(contest=contest, actor=officer)
+    with pytest.raises(NotReady):  # the proclaimed result cannot change any more
+        paper.record_paper_result(contest=contest, station="001", counts={}, blank=1, invalid=0, actor=officer)
+
+
+def test_shares_brought_with_objects_loaded_before_the_votes_still_count_every_vote():
+    contest, shares = open_contest()
+    stale_trustees = list(contest.trustees.order_by("index"))  # their .contest predates the votes
+    vote(contest, [["Oui"], ["Oui"], ["Non"]])
+    close(contest)
+    for trustee, share in zip(stale_trustees[:2], shares, strict=False):
+        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    result = counting.count_contest(contest=contest)
+    assert sorted(result.online_counts.values()) == [1, 2]

@@ -39,7 +39,7 @@ def submit_share(*, trustee: Trustee, user, share_document: str | bytes, now=Non
     with a message that says nothing about the key.
     """
     now = now or timezone.now()
-    contest = trustee.contest
+    contest = Contest.objects.get(pk=trustee.contest_id)  # the sums as they are now, not as the caller saw them
     if trustee.user_id != user.pk:
         raise VotingError(_("Only this trustee can bring their key share."))
     if contest_phase(contest, now) is not Phase.CLOSED:
@@ -69,6 +69,20 @@ def ready_to_count(contest: Contest) -> bool:
     return contest.trustees.exclude(partial_decryption=None).count() >= contest.threshold
 
 
+def check_ready_to_count(contest: Contest, now=None) -> None:
+    """Raise NotReady unless the vote is closed, not yet counted, and k trustees brought their share.
+
+    The admin calls it before queueing the count, so an officer learns why
+    at once rather than from a task that silently does nothing.
+    """
+    if contest_phase(contest, now or timezone.now()) is not Phase.CLOSED:
+        raise NotReady(_("This vote is not waiting to be counted."))
+    if not ready_to_count(contest):
+        raise NotReady(
+            _("%(needed)d trustees must bring their key share before counting.") % {"needed": contest.threshold}
+        )
+
+
 def count_contest(*, contest: Contest, now=None) -> Result:
     """Combine the trustees' partial decryptions into the online count.
 
@@ -78,12 +92,7 @@ def count_contest(*, contest: Contest, now=None) -> Result:
     now = now or timezone.now()
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest.pk)
-        if contest_phase(contest, now) is not Phase.CLOSED:
-            raise NotReady(_("This vote is not waiting to be counted."))
-        if not ready_to_count(contest):
-            raise NotReady(
-                _("%(needed)d trustees must bring their key share before counting.") % {"needed": contest.threshold}
-            )
+        check_ready_to_count(contest, now)
         verify_box_chain(contest)
         public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
         partials = [
@@ -158,7 +167,7 @@ def turnout(contest: Contest) -> dict:
 
 def merged_results(contest: Contest) -> dict:
     """Online and paper counts per option, and their sum, for the results page and the record."""
-    result = contest.result
+    result = Result.objects.get(contest=contest)
     options = contest.manifest["options"]
     paper_rows = list(PaperResult.objects.filter(contest=contest))
     paper_counts = {str(o["id"]): sum(int(p.counts.get(str(o["id"]), 0)) for p in paper_rows) for o in options}

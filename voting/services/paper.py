@@ -8,17 +8,24 @@ same one-participation rule applies) and each station's count.
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible
+from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, NotReady
 from ..models import Contest, PaperResult, Participation, RollEntry, Voter
-from ..normalize import code_key
+from ..normalize import code_key, match_key
+from ..phases import Phase, contest_phase
 from .audit import log
 
 
-def station_entries(contest: Contest, station: str):
-    """The station's roll, each entry annotated with its channel if it has voted."""
+def station_entries(contest: Contest, station: str, family_name: str = ""):
+    """The station's roll, each entry annotated with its channel if it has voted.
+
+    ``family_name`` narrows it to the names starting so (accents and case
+    ignored), as an officer looks a voter up at the polling station.
+    """
     entries = RollEntry.objects.filter(roll=contest.roll, polling_station=code_key(station)).order_by(
         "family_name", "given_names", "birth_date"
     )
+    if family_name:
+        entries = entries.filter(match_name__startswith=match_key(family_name))
     channels = dict(
         Participation.objects.filter(contest=contest, voter__roll_entry__in=entries).values_list(
             "voter__roll_entry_id", "channel"
@@ -37,8 +44,15 @@ def stations(contest: Contest) -> list[str]:
     )
 
 
+def assert_paper_day(contest: Contest) -> None:
+    """Paper entries come after the online close and stop at the proclamation, which they must not change."""
+    if contest_phase(contest) not in (Phase.CLOSED, Phase.COUNTED):
+        raise NotReady(_("Paper voters and results are recorded after the online vote closes, until the proclamation."))
+
+
 def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Participation:
     """Mark a roll entry as having voted on paper; refused if they voted online (or already on paper)."""
+    assert_paper_day(contest)
     if roll_entry.roll_id != contest.roll_id or (
         contest.polling_stations and roll_entry.polling_station not in stations(contest)
     ):
@@ -57,6 +71,7 @@ def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Par
 
 def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: int, invalid: int, actor) -> PaperResult:
     """Save one station's paper count after checking it against the roll and the paper voters."""
+    assert_paper_day(contest)
     station = code_key(station)
     if station not in stations(contest):
         raise InvalidChoice(_("Unknown polling station for this vote."))

@@ -145,6 +145,16 @@ def progress_key(roll: VoterRoll) -> str:
     return f"voting:roll-progress:{roll.pk}"
 
 
+def assert_roll_replaceable(roll: VoterRoll) -> None:
+    """A roll used by a sealed vote is frozen with it: its fingerprint is in the vote's manifest.
+
+    The admin checks it before storing a new file, so the refusal comes at
+    upload time rather than from a task that would leave the file behind.
+    """
+    if roll.contests.exclude(sealed_at=None).exists():
+        raise ContestFrozen(_("This roll is used by a sealed vote and can no longer change."))
+
+
 def import_roll(*, roll: VoterRoll) -> VoterRoll:
     """Validate the whole file, then replace the roll's entries in one transaction.
 
@@ -155,8 +165,12 @@ def import_roll(*, roll: VoterRoll) -> VoterRoll:
     flat whatever the file's size. Progress goes to the cache, which other
     processes (the admin) can read while the transaction is still open.
     """
-    if roll.contests.exclude(sealed_at=None).exists():
-        raise ContestFrozen(_("This roll is used by a sealed vote and can no longer change."))
+    try:
+        assert_roll_replaceable(roll)
+    except ContestFrozen as error:  # sealed between the upload and the import: keep the entries, drop the file
+        roll.source_file.delete(save=False)
+        VoterRoll.objects.filter(pk=roll.pk).update(source_file="")
+        return _failed(roll, [{"line": 0, "message": str(error.message)}])
     VoterRoll.objects.filter(pk=roll.pk).update(status=VoterRoll.Status.IMPORTING, errors=[], rows_done=0)
     errors: list[dict] = []
     error_count = 0

@@ -99,7 +99,7 @@ def download_share(*, trustee: Trustee, user) -> dict:
         pending = TrusteeShare.objects.select_for_update().filter(trustee=trustee).first()
         if pending is None:
             raise VotingError(_("This key share has already been downloaded. It is not kept on the server."))
-        contest = trustee.contest
+        contest = Contest.objects.get(pk=trustee.contest_id)  # as sealed, whatever the caller holds
         document = {
             "format": "parvis-key-share/1",
             "contest": contest.pk,

@@ -5,13 +5,15 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from councils import demo as councils_demo
 from home import demo as home_demo
+from home import demo_votes
 
-DEMO_LOADERS = [home_demo.load]
+DEMO_LOADERS = [home_demo.load, councils_demo.load, demo_votes.load]
 
 
 class Command(BaseCommand):
-    help = "Load the demo town (pages, articles, tutorial) and an admin account. Idempotent."
+    help = "Load the demo town (pages, articles, tutorial, councils, consultations) and an admin account. Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("--admin-username", default="admin")
