@@ -66,14 +66,13 @@ def cast_vote(*, contest: Contest, user, option_ids: Iterable[int], now=None) ->
     """Record ``user``'s vote for these options (none = blank); return the receipt.
 
     Raises VoteNotOpen, NotEligible, InvalidChoice or AlreadyVoted; in every
-    case nothing is written.
+    case nothing is written. A second vote is caught by the participation's
+    unique constraint in ``append_ballot`` rather than by a query first.
     """
     now = now or timezone.now()
     if contest_phase(contest, now) is not Phase.OPEN:
         raise VoteNotOpen()
     voter = voter_for(contest=contest, user=user)
-    if Participation.objects.filter(voter=voter).exists():
-        raise AlreadyVoted()
     positions = chosen_positions(contest, option_ids)
     params = contest_parameters(contest)
     # The web process sees the choice only here, in memory, to encrypt it;
@@ -82,34 +81,45 @@ def cast_vote(*, contest: Contest, user, option_ids: Iterable[int], now=None) ->
     return append_ballot(contest=contest, voter=voter, ballot=ballot, now=now)
 
 
+# Only what the append needs: the manifest and key stay out of the locked read.
+_BOX_FIELDS = ("pk", "opens_at", "closes_at", "ballot_count", "head_hash", "encrypted_sums")
+
+
 def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", now=None) -> str:
-    """Write the participation and the ballot in one transaction; return the tracker."""
+    """Write the participation and the ballot in one transaction; return the tracker.
+
+    The participation is inserted first: a second vote fails on its unique
+    constraint before the contest row is locked. The lock then covers only
+    the append to the chain and the running sums, a few milliseconds. The
+    caller has checked the phase (trustees' shares included); the dates are
+    checked again on the locked row, so a vote cannot slip past the close.
+    """
     now = now or timezone.now()
     tracker = ballot.hash
+    if voter.contest_id != contest.pk:
+        raise NotEligible()
     with transaction.atomic():
-        locked = Contest.objects.select_for_update().get(pk=contest.pk)
-        if contest_phase(locked, now) is not Phase.OPEN:
-            raise VoteNotOpen()
-        if voter.contest_id != locked.pk:
-            raise NotEligible()
         try:
-            with transaction.atomic():
-                Participation.objects.create(contest=locked, voter=voter, channel=Participation.Channel.ONLINE)
+            Participation.objects.create(contest_id=contest.pk, voter=voter, channel=Participation.Channel.ONLINE)
         except IntegrityError:
-            raise AlreadyVoted() from None
-        if Ballot.objects.filter(contest=locked, tracker=tracker).exists():
-            raise InvalidChoice(_("This ballot is already in the box."))  # a replayed copy
+            raise AlreadyVoted() from None  # leaving the block rolls the transaction back
+        locked = Contest.objects.select_for_update().only(*_BOX_FIELDS).get(pk=contest.pk)
+        if not locked.opens_at <= now < locked.closes_at:
+            raise VoteNotOpen()
         position = locked.ballot_count + 1
         entry = crypto.entry_hash(locked.head_hash, tracker)
-        Ballot.objects.create(
-            contest=locked, position=position, payload=ballot.to_json(), tracker=tracker, entry_hash=entry
-        )
+        try:
+            Ballot.objects.create(
+                contest_id=contest.pk, position=position, payload=ballot.to_json(), tracker=tracker, entry_hash=entry
+            )
+        except IntegrityError:
+            raise InvalidChoice(_("This ballot is already in the box.")) from None  # a replayed copy
         sums = [crypto.Ciphertext.from_dict(c, allow_identity=True) for c in locked.encrypted_sums or []]
         if not sums:
             sums = list(ballot.ciphertexts)
         else:
             sums = [total + new for total, new in zip(sums, ballot.ciphertexts, strict=True)]
-        Contest.objects.filter(pk=locked.pk).update(
+        Contest.objects.filter(pk=contest.pk).update(
             ballot_count=position, head_hash=entry, encrypted_sums=[c.to_dict() for c in sums]
         )
     return tracker
