@@ -1,0 +1,177 @@
+"""Serve a budget page with 500 ideas, and an idea page, like production; report req/s and SQL queries per page.
+
+    .venv/bin/python bench/budget_pages.py [--ideas 500] [--requests 400] [--concurrency 8] [--workers 2]
+
+Steps: a throw-away PostgreSQL database (``parvis_bench_budget``) gets the
+migrations, the demo town and ideas added to the demo's current budget
+(the gallery shows 24 a page, one idea in five with a photo). SQL queries
+per page are counted with Django's test client under the same production
+settings, once with 100 ideas and once with ``--ideas``: the counts must not
+grow with the number of ideas. Then gunicorn serves the site and a thread
+pool of keep-alive clients sends the same number of requests to each URL;
+``/healthz`` (a trivial Django view on the same stack) is the baseline.
+Loopback only; every loop is bounded by a request count and a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._support import (  # noqa: E402
+    ADMIN_URL, ROOT, create_database, database_url, drop_database, free_port, migrate, production_env, run_json,
+)
+from bench.pages import fetch_many  # noqa: E402
+
+DATABASE = "parvis_bench_budget"
+BUDGET = "/budget-participatif/"
+
+
+def urls(idea_id: int) -> dict[str, str]:
+    return {
+        "healthz (baseline)": "/healthz",
+        "home page (reference)": "/",
+        "budget page": BUDGET,
+        "budget page, filtered": BUDGET + "?category=sport",
+        "budget page, page 10": BUDGET + "?page=10",
+        "idea page": f"{BUDGET}idees/{idea_id}/",
+        "past budget (results)": "/budget-participatif-2026/",
+    }
+
+
+# --- Steps run in a Django-configured subprocess (production settings) --------------------------
+
+def _django():
+    import django
+
+    django.setup()
+
+
+def step_seed(total: int) -> dict:
+    """Bring the demo's current budget to ``total`` ideas (bulk insert); return an idea's id."""
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from budget.models import BudgetPage, Idea
+    from councils.models import Council
+    from home.demo import placeholder_image
+
+    budget = BudgetPage.objects.get(slug=BUDGET.strip("/"))
+    authors = list(get_user_model().objects.filter(username__endswith="-demo"))
+    councils = [None, *Council.objects.all()]
+    categories = Idea.Category.values
+    image = placeholder_image("Idée du banc", "#1d4f91")
+    existing = budget.ideas.count()
+    Idea.objects.bulk_create(
+        Idea(budget=budget, title=f"Idée n° {number}", description="Une idée pour le quartier. " * 8,
+             author=authors[number % len(authors)], council=councils[number % len(councils)],
+             category=categories[number % len(categories)], cost=500 + (number * 37) % 15_000,
+             image=image if number % 5 == 0 else None)
+        for number in range(existing, total)
+    )
+    return {"ideas": budget.ideas.count(), "idea_id": budget.ideas.order_by("pk").first().pk}
+
+
+def step_queries(idea_id: int) -> dict:
+    """SQL queries per URL (second request: caches warm, like a running server)."""
+    _django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts = {}
+    for name, path in urls(idea_id).items():
+        client.get(path, HTTP_HOST="127.0.0.1")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, HTTP_HOST="127.0.0.1")
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        counts[name] = len(captured)
+    return counts
+
+
+# --- The benchmark --------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ideas", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=400, help="requests per URL")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--step", choices=["seed", "queries"], help=argparse.SUPPRESS)
+    parser.add_argument("--arg", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step == "seed":
+        print(json.dumps(step_seed(args.arg)))
+        return
+    if args.step == "queries":
+        print(json.dumps(step_queries(args.arg)))
+        return
+
+    env = production_env(database_url(args.admin_url, DATABASE))
+    create_database(args.admin_url, DATABASE)
+    try:
+        migrate(env)
+        for command in (["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        me = [str(Path(__file__).relative_to(ROOT))]
+        seeded = run_json(env, [*me, "--step", "seed", "--arg", "100"], timeout=300)
+        few = run_json(env, [*me, "--step", "queries", "--arg", str(seeded["idea_id"])], timeout=300)
+        seeded = run_json(env, [*me, "--step", "seed", "--arg", str(args.ideas)], timeout=300)
+        many = run_json(env, [*me, "--step", "queries", "--arg", str(seeded["idea_id"])], timeout=300)
+        print(f"SQL queries per page (warm caches): {100} ideas -> {seeded['ideas']} ideas")
+        for name in few:
+            flag = "" if few[name] == many[name] else "   <- grows with the ideas!"
+            print(f"  {name:<24}{few[name]:>4} -> {many[name]:<4}{flag}")
+        serve(env, urls(seeded["idea_id"]), args)
+    finally:
+        drop_database(args.admin_url, DATABASE)
+
+
+def serve(env: dict[str, str], pages: dict[str, str], args) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "parvis.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                fetch_many(port, "/healthz", 1, 1)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        for path in pages.values():  # warm caches and renditions
+            fetch_many(port, path, 20, 2)
+        print(f"gunicorn {args.workers} workers, {args.concurrency} clients, {args.requests} requests per URL")
+        print(f"{'URL':<26}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'cost vs baseline':>18}")
+        baseline = None
+        for name, path in pages.items():
+            seconds, latencies = fetch_many(port, path, args.requests, args.concurrency)
+            rate = len(latencies) / seconds
+            baseline = baseline or rate
+            p95 = statistics.quantiles(latencies, n=20)[-1]
+            print(f"{name:<26}{rate:>9.0f}{statistics.median(latencies) * 1000:>11.1f}"
+                  f"{p95 * 1000:>9.1f}{baseline / rate:>17.1f}x")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()

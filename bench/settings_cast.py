@@ -1,0 +1,10 @@
+"""Production settings plus the baseline view of ``bench/voting_cast.py`` (bench only).
+
+Everything is ``parvis.settings.production`` (read from the environment);
+only the root URLconf changes, to add ``POST /bench/insert`` in front of the
+site's own URLs.
+"""
+
+from parvis.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls_cast"

@@ -1,0 +1,696 @@
+"""Casting votes through the real HTTP stack, against a trivial insert view on the same stack.
+
+    .venv/bin/python bench/voting_cast.py [--voters 3000] [--concurrency 50] [--configs 2x1,4x1]
+                                          [--double | --no-double] [--keep-db]
+
+Method. A fresh PostgreSQL database (``parvis_bench_cast``) gets the
+migrations, then a Django-configured setup step (this script re-run with
+``--step setup``) creates N verified residents (users + verified allauth
+e-mail addresses when allauth is installed), one logged-in session each
+(written straight into the session table and, for ``cached_db``, the Redis
+cache, as ``django.contrib.auth.login`` would store it), a CSRF secret each, and one open contest per gunicorn
+configuration (residents eligibility, single choice, 3 options + blank,
+3 trustees / threshold 2, sealed, every share downloaded, opened a minute
+ago). gunicorn serves ``bench.settings_cast`` = ``parvis.settings.production``
+(DEBUG off, PostgreSQL, Redis cache, cached_db sessions) plus one baseline
+view, ``POST /bench/insert`` (CSRF-exempt, inserts one row into a plain table
+inside a transaction).
+
+For each configuration ``WxT`` (W gunicorn workers, T threads; T=1 is the
+sync worker), ``--concurrency`` client threads, each with its own
+keep-alive ``http.client`` connection, send:
+
+1. N POSTs to ``/bench/insert`` (baseline, before),
+2. N votes: one ``POST /vote/<pk>/voter/`` per voter with ``choice`` (a
+   random option or blank), the voter's session and CSRF cookies sent by
+   hand (production marks them Secure; the server still reads them over
+   http) and the token in ``X-CSRFToken`` and ``csrfmiddlewaretoken``,
+3. N POSTs to ``/bench/insert`` again (baseline, after: the machine is
+   shared, so the ratio uses the mean of both baseline rates).
+
+While the votes run, a sampler reads ``pg_stat_activity`` every 20 ms to
+show how many backends wait on a lock (the contest row is locked by each
+``append_ballot``). A vote succeeded when the answer is a redirect to its receipt
+(``/vote/<pk>/recu/<tracker>/``); any other redirect is a refusal and
+anything else an error. Afterwards a Django-configured check (``--step
+verify``) asserts: ballots == participations == successful responses, no
+duplicate participation, tracker, or position gap, every tracker returned
+to a client is in the box and equals SHA-256 of its stored payload, the
+hash chain verifies (``verify_box_chain``), ``contest.ballot_count``
+matches, the running encrypted sums equal a full re-sum of the stored
+ballots, and, after closing the contest and bringing 2 trustees' shares,
+``count_contest`` gives exactly the choices the successful clients sent.
+
+Double submission (``--double``): on the first configuration, every
+voter of one more contest POSTs twice at the same moment (two clients per
+voter, synchronised by a barrier before each pair of requests); the check
+then requires exactly one ballot and one successful response per voter.
+
+A probe (``--step probe``) casts a few votes in-process with Django's test
+client to count SQL queries per vote and split the time between
+encryption and the locked transaction (``append_ballot``).
+
+Loopback only; every loop is bounded by a request count and a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._support import (  # noqa: E402
+    ADMIN_URL,
+    ROOT,
+    create_database,
+    database_url,
+    drop_database,
+    free_port,
+    migrate,
+    percentile,
+    production_env,
+    run_json,
+)
+
+DATABASE = "parvis_bench_cast"
+SETTINGS = "bench.settings_cast"
+OPTIONS = ("Oui", "Non", "Sans avis")
+HTTP_TIMEOUT = 60.0
+PROBE_VOTES = 100
+
+
+# --------------------------------------------------------------------------- Django-configured steps
+
+
+def _django():
+    import django
+
+    django.setup()
+
+
+def step_setup(args) -> dict:
+    """Users, sessions, contests; returns everything the clients and checks need."""
+    _django()
+    import secrets
+    from datetime import timedelta
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils import timezone
+
+    from voting.models import Contest, Option, Trustee
+    from voting.services import setup
+
+    User = get_user_model()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_insert "
+            "(id bigserial PRIMARY KEY, choice text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+        )
+    # One (unusable) password hash for everyone: hashing 3000 passwords would take minutes.
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        [User(username=f"voter{i:06d}", email=f"voter{i:06d}@example.org", password=password)
+         for i in range(args.voters)],
+        batch_size=1000,
+    )
+    if apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=1000
+        )
+    engine = import_module(settings.SESSION_ENGINE)
+    store_class = engine.SessionStore
+    model = store_class.get_model_class()
+    backend = "django.contrib.auth.backends.ModelBackend"
+    if backend not in settings.AUTHENTICATION_BACKENDS:
+        backend = settings.AUTHENTICATION_BACKENDS[-1]
+    expire = timezone.now() + timedelta(days=1)
+    voters, sessions = [], []
+    for user in users:
+        key = secrets.token_hex(16)  # 32 chars of [0-9a-f], as SessionStore generates
+        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: user.get_session_auth_hash()}
+        sessions.append(model(session_key=key, session_data=store_class().encode(data), expire_date=expire))
+        csrf = "".join(secrets.choice(CSRF_ALLOWED_CHARS) for _ in range(CSRF_SECRET_LENGTH))
+        voters.append({"user": user.pk, "session": key, "csrf": csrf})
+    model.objects.bulk_create(sessions, batch_size=1000)
+    prefix = getattr(store_class, "cache_key_prefix", None)
+    if prefix:  # cached_db: login writes the cache too, so the first vote does not miss it
+        from django.core.cache import cache
+
+        cache.set_many({prefix + s.session_key: store_class().decode(s.session_data) for s in sessions}, 86400)
+
+    trustees = User.objects.bulk_create(
+        [User(username=f"trustee{i}", email=f"trustee{i}@example.org", password=password) for i in range(3)]
+    )
+    contests = {}
+    names = ["warmup", "probe"] + [f"run{i}" for i in range(args.runs)] + (["double"] if args.double else [])
+    for name in names:
+        now = timezone.now()
+        contest = Contest.objects.create(
+            title=f"Bench {name}", question="Faut-il piétonniser la place du marché ?",
+            rule=Contest.Rule.SINGLE, eligibility=Contest.Eligibility.RESIDENTS, allow_blank=True, threshold=2,
+            opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=14),
+            proclaims_at=now + timedelta(days=14, hours=2),
+        )
+        for position, label in enumerate(OPTIONS):
+            Option.objects.create(contest=contest, label=label, position=position)
+        for number, user in enumerate(trustees):
+            Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
+        contest = setup.seal_contest(contest=contest)
+        shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
+        Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+        contest.refresh_from_db()
+        choices = [str(o["id"]) for o in contest.manifest["options"]] + ["blank"]
+        contests[name] = {"pk": contest.pk, "choices": choices, "shares": shares}
+    return {
+        "voters": voters,
+        "contests": contests,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "csrf_header": settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"),
+        "allauth": apps.is_installed("allauth.account"),
+        "session_engine": settings.SESSION_ENGINE,
+    }
+
+
+def step_probe(args) -> dict:
+    """Queries per vote and where the time goes, from a few votes cast in-process."""
+    _django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from voting import crypto
+    from voting.services import casting
+
+    state = json.loads(Path(args.state).read_text())
+    contest = state["contests"]["probe"]
+    timings = {"encrypt": [], "append": []}
+    original_encrypt, original_append = crypto.encrypt_ballot, casting.append_ballot
+
+    def timed(name, function):
+        def wrapper(*a, **kw):
+            start = time.perf_counter()
+            try:
+                return function(*a, **kw)
+            finally:
+                timings[name].append(time.perf_counter() - start)
+        return wrapper
+
+    crypto.encrypt_ballot = timed("encrypt", original_encrypt)
+    casting.append_ballot = timed("append", original_append)
+    totals, queries, ok = [], [], 0
+    sample_sql: list[str] = []
+    rng = random.Random(7)
+    client = Client(HTTP_HOST="127.0.0.1")  # one handler: building it scans every static file
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    for voter in state["voters"][:PROBE_VOTES]:
+        client.cookies.clear()
+        client.cookies[state["session_cookie"]] = voter["session"]
+        if profiler:
+            profiler.enable()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.post(f"/vote/{contest['pk']}/voter/", {"choice": rng.choice(contest["choices"])})
+            totals.append(time.perf_counter() - start)
+        if profiler:
+            profiler.disable()
+        ok += response.status_code == 302 and "/recu/" in response.get("Location", "")
+        queries.append(len(captured.captured_queries))
+        if not sample_sql:
+            sample_sql = [q["sql"][:110] for q in captured.captured_queries]
+    if profiler:
+        profiler.dump_stats(args.profile)
+    ms = lambda values: 1000 * statistics.mean(values) if values else 0.0  # noqa: E731
+    return {"votes": len(totals), "ok": ok, "request_ms": ms(totals), "encrypt_ms": ms(timings["encrypt"]),
+            "append_ms": ms(timings["append"]), "queries": statistics.mean(queries), "sql": sample_sql}
+
+
+def step_verify(args) -> dict:
+    """The box after a run: counts, uniqueness, chain, sums, and the decrypted count."""
+    _django()
+    import hashlib
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from voting import crypto
+    from voting.manifest import ballot_shape
+    from voting.models import Contest, Participation, Voter
+    from voting.services import counting
+
+    state = json.loads(Path(args.state).read_text())
+    results = json.loads(Path(args.results).read_text())
+    spec = state["contests"][results["contest"]]
+    contest = Contest.objects.get(pk=spec["pk"])
+    checks: dict[str, object] = {}
+    ballots = contest.ballots.count()
+    participations = Participation.objects.filter(contest=contest).count()
+    successes = results["successes"]
+    checks["ballots"] = ballots
+    checks["participations"] = participations
+    checks["successful responses"] = len(successes)
+    checks["ballots == participations == successes"] = ballots == participations == len(successes)
+    checks["contest.ballot_count matches"] = contest.ballot_count == ballots
+    duplicate_participations = (
+        Participation.objects.filter(contest=contest).values("voter").annotate(n=Count("id")).filter(n__gt=1).count()
+    )
+    duplicate_voters = (
+        Voter.objects.filter(contest=contest).values("user").annotate(n=Count("id")).filter(n__gt=1).count()
+    )
+    checks["no duplicate participation/voter"] = duplicate_participations == 0 and duplicate_voters == 0
+    users_with_success = [s["user"] for s in successes]
+    checks["at most one success per voter"] = len(set(users_with_success)) == len(users_with_success)
+    voted_users = set(
+        Participation.objects.filter(contest=contest).values_list("voter__user", flat=True)
+    )
+    checks["participating users == users told success"] = voted_users == set(users_with_success)
+    rows = list(contest.ballots.order_by("position").values_list("position", "tracker", "payload"))
+    checks["positions 1..n, no gap or duplicate"] = [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    trackers = [r[1] for r in rows]
+    checks["trackers unique"] = len(set(trackers)) == len(trackers)
+    checks["trackers returned == trackers in box"] = set(trackers) == {s["tracker"] for s in successes}
+    checks["tracker == SHA-256(payload)"] = all(
+        hashlib.sha256(payload.encode("ascii")).hexdigest() == tracker for _p, tracker, payload in rows
+    )
+    try:
+        counting.verify_box_chain(contest)
+        checks["chain verifies (verify_box_chain)"] = True
+    except Exception as error:  # report, do not stop the other checks
+        checks["chain verifies (verify_box_chain)"] = f"FAILED: {error}"
+    n_slots = ballot_shape(contest.manifest).n_slots
+    resum = crypto.sum_encoded((json.loads(payload)["ciphertexts"] for _p, _t, payload in rows), n_slots)
+    checks["running sums == re-sum of stored ballots"] = list(resum) == counting.encrypted_sums(contest)
+    # Close, bring 2 of 3 shares, count: the decrypted totals must be what the clients chose.
+    Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    contest.refresh_from_db()
+    User = get_user_model()
+    for trustee in contest.trustees.order_by("index")[: contest.threshold]:
+        share = next(s for s in spec["shares"] if s["trustee"] == trustee.index)
+        counting.submit_share(trustee=trustee, user=User.objects.get(pk=trustee.user_id), share_document=json.dumps(share))
+    result = counting.count_contest(contest=Contest.objects.get(pk=contest.pk))
+    expected = {choice: 0 for choice in spec["choices"]}
+    for success in successes:
+        expected[success["choice"]] += 1
+    counted = {**result.online_counts, "blank": result.online_blank}
+    checks["count_contest == choices sent"] = counted == expected
+    checks["counted"] = counted
+    return checks
+
+
+def step_cleanup(args) -> dict:
+    """Remove the bench sessions from the Redis cache (the database is dropped anyway)."""
+    _django()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    state = json.loads(Path(args.state).read_text())
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    prefix = getattr(store, "cache_key_prefix", None)
+    if prefix:
+        cache.delete_many([prefix + v["session"] for v in state["voters"]])
+    return {"deleted": len(state["voters"]) if prefix else 0}
+
+
+# --------------------------------------------------------------------------- HTTP clients
+
+
+def run_clients(port: int, jobs: list[list[tuple]], *, paired: bool = False) -> tuple[float, list[tuple]]:
+    """Each client sends its list of (tag, path, body, headers) POSTs over one keep-alive connection.
+
+    With ``paired``, clients 2k and 2k+1 wait for each other before each request.
+    Returns (wall seconds, [(tag, status, location, latency, error)]).
+    """
+    barriers = [threading.Barrier(2, timeout=HTTP_TIMEOUT + 5) for _ in range((len(jobs) + 1) // 2)] if paired else []
+
+    def client(index: int) -> list[tuple]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
+        outcomes = []
+        for tag, path, body, headers in jobs[index]:
+            if paired:
+                try:
+                    barriers[index // 2].wait()
+                except threading.BrokenBarrierError:
+                    pass
+            start = time.perf_counter()
+            try:
+                connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                outcomes.append((tag, response.status, response.getheader("Location", ""),
+                                 time.perf_counter() - start, None))
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                outcomes.append((tag, 0, "", time.perf_counter() - start, repr(error)))
+        connection.close()
+        return outcomes
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        outcomes = [outcome for result in pool.map(client, range(len(jobs))) for outcome in result]
+    return time.perf_counter() - start, outcomes
+
+
+def vote_job(state: dict, contest_name: str, voter_index: int, choice: str) -> tuple:
+    voter = state["voters"][voter_index]
+    contest = state["contests"][contest_name]
+    body = urlencode({"choice": choice, "csrfmiddlewaretoken": voter["csrf"]}).encode()
+    headers = {
+        "Host": "127.0.0.1",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"{state['session_cookie']}={voter['session']}; {state['csrf_cookie']}={voter['csrf']}",
+        state["csrf_header"]: voter["csrf"],
+    }
+    return ((voter_index, choice), f"/vote/{contest['pk']}/voter/", body, headers)
+
+
+def insert_job(state: dict, index: int) -> tuple:
+    """The baseline request: same headers and body size as a vote."""
+    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]), "blank")
+    return ((index, "blank"), "/bench/insert", body, headers)
+
+
+def spread(items: list, clients: int) -> list[list]:
+    return [items[i::clients] for i in range(clients)]
+
+
+def choices_for(state: dict, contest_name: str, count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [rng.choice(state["contests"][contest_name]["choices"]) for _ in range(count)]
+
+
+def summarize(name: str, seconds: float, outcomes: list[tuple], ok) -> dict:
+    good = [o for o in outcomes if ok(o)]
+    latencies = [o[3] for o in outcomes]
+    return {
+        "name": name, "requests": len(outcomes), "ok": len(good), "errors": len(outcomes) - len(good),
+        "rate": len(good) / seconds, "p50": percentile(latencies, 50) * 1000,
+        "p95": percentile(latencies, 95) * 1000, "p99": percentile(latencies, 99) * 1000, "seconds": seconds,
+    }
+
+
+def is_receipt(outcome: tuple) -> bool:
+    return outcome[1] == 302 and "/recu/" in outcome[2]
+
+
+def tracker_of(outcome: tuple) -> str:
+    return outcome[2].split("/recu/", 1)[1].split("/", 1)[0]
+
+
+class LockSampler:
+    """Samples pg_stat_activity every 20 ms while a phase runs: how many backends wait on a lock.
+
+    Bounded by the phase: ``stop()`` ends the loop (and a 1-hour safety cap).
+    """
+
+    def __init__(self, dsn: str, database: str):
+        import psycopg
+
+        self.connection = psycopg.connect(dsn, autocommit=True)
+        self.database = database
+        self.samples: list[tuple[int, int]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        deadline = time.monotonic() + 3600
+        while not self.done.is_set() and time.monotonic() < deadline:
+            row = self.connection.execute(
+                "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FILTER (WHERE state = 'active')"
+                " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.database],
+            ).fetchone()
+            self.samples.append((row[0], row[1]))
+            self.done.wait(0.02)
+
+    def stop(self) -> str:
+        self.done.set()
+        self.thread.join(timeout=10)
+        self.connection.close()
+        if not self.samples:
+            return ""
+        waiting = statistics.mean(w for w, _a in self.samples)
+        active = statistics.mean(a for _w, a in self.samples)
+        share = sum(1 for w, _a in self.samples if w) / len(self.samples)
+        return (f"{len(self.samples)} samples of pg_stat_activity: on average {active:.2f} backends active, "
+                f"{waiting:.2f} waiting on a lock; >= 1 waiting in {share:.0%} of samples")
+
+
+# --------------------------------------------------------------------------- gunicorn
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workers: int, threads: int, log_path: Path):
+        self.port = free_port()
+        self.log = open(log_path, "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "parvis.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(workers), "--threads", str(threads), "--backlog", "2048",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+                connection.getresponse().read()
+                connection.close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+
+# --------------------------------------------------------------------------- main
+
+
+def print_row(config: str, row: dict, ratio: str = "") -> None:
+    print(f"{config:<10}{row['name']:<18}{row['requests']:>7}{row['rate']:>9.1f}{row['p50']:>9.1f}"
+          f"{row['p95']:>9.1f}{row['p99']:>9.1f}{row['errors']:>7}{ratio:>12}")
+
+
+def print_checks(title: str, checks: dict) -> bool:
+    print(f"  checks ({title}):")
+    ok = True
+    for name, value in checks.items():
+        if isinstance(value, bool):
+            ok &= value
+            print(f"    {'✓' if value else '✗'} {name}")
+        else:
+            print(f"      {name}: {value}")
+    return ok
+
+
+def run_step(env, args, step: str, state_path: Path, results_path: Path | None = None) -> dict:
+    argv = [str(Path(__file__).resolve()), "--step", step, "--state", str(state_path),
+            "--voters", str(args.voters), "--runs", str(len(args.configs))]
+    argv += ["--double"] if args.double else ["--no-double"]
+    if results_path:
+        argv += ["--results", str(results_path)]
+    if args.profile and step == "probe":
+        argv += ["--profile", str(Path(args.profile).resolve())]
+    return run_json(env, argv, timeout=1800)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--voters", type=int, default=3000, help="voters, i.e. votes per configuration")
+    parser.add_argument("--concurrency", type=int, default=50, help="client threads (even, for --double)")
+    parser.add_argument("--configs", default="2x1,4x1",
+                        help="gunicorn WORKERSxTHREADS, comma-separated (first one also runs --double)")
+    parser.add_argument("--double", action=argparse.BooleanOptionalAction, default=True,
+                        help="also run the double-submission pass")
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the in-process probe votes to FILE")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    # internal: the Django-configured steps run in subprocesses
+    parser.add_argument("--step", choices=["setup", "probe", "verify", "cleanup"], help=argparse.SUPPRESS)
+    parser.add_argument("--state", help=argparse.SUPPRESS)
+    parser.add_argument("--results", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.step:
+        step = {"setup": step_setup, "probe": step_probe, "verify": step_verify, "cleanup": step_cleanup}[args.step]
+        print(json.dumps(step(args)))
+        return
+
+    args.configs = [tuple(int(x) for x in c.lower().split("x")) for c in args.configs.split(",")]
+    if not 2 <= args.concurrency <= 200 or args.concurrency % 2:
+        parser.error("--concurrency must be even, in [2, 200]")
+    if not 1 <= args.voters <= 100_000:
+        parser.error("--voters must be in [1, 100000]")
+    if not args.configs or any(len(c) != 2 or not 1 <= c[0] <= 16 or not 1 <= c[1] <= 16 for c in args.configs):
+        parser.error("--configs: WORKERSxTHREADS, each in [1, 16]")
+    work = Path(tempfile.mkdtemp(prefix="parvis_bench_cast_"))
+    env = production_env(database_url(args.admin_url, DATABASE), SETTINGS)
+    create_database(args.admin_url, DATABASE)
+    all_ok = True
+    state_path = work / "state.json"
+    try:
+        migrate(env)
+        start = time.perf_counter()
+        state = run_step(env, args, "setup", state_path)
+        state_path.write_text(json.dumps(state))
+        print(f"setup: {args.voters} verified residents with sessions, {len(state['contests'])} sealed open "
+              f"contests ({len(OPTIONS)} options + blank, 2-of-3 trustees) in {time.perf_counter() - start:.1f} s; "
+              f"allauth installed: {state['allauth']}; sessions: {state['session_engine']}")
+        probe = run_step(env, args, "probe", state_path)
+        print(f"probe (in-process, {probe['votes']} sequential votes, {probe['ok']} ok): "
+              f"{probe['request_ms']:.1f} ms/vote request, of which encrypt_ballot {probe['encrypt_ms']:.1f} ms, "
+              f"append_ballot (locked transaction) {probe['append_ms']:.1f} ms; {probe['queries']:.0f} SQL queries/vote")
+        for sql in probe["sql"]:
+            print(f"    {sql}")
+
+        n = args.voters
+        print(f"\n{args.concurrency} clients, {n} POSTs per row; baseline = POST /bench/insert "
+              "(same stack, 1 INSERT in a transaction), before and after the votes")
+        print(f"{'gunicorn':<10}{'row':<18}{'POSTs':>7}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+              f"{'errors':>7}{'vs base':>12}")
+        summaries = []
+        warmed = 0
+        for run, (workers, threads) in enumerate(args.configs):
+            label = f"{workers}w x{threads}t"
+            contest_name = f"run{run}"
+            server = Server(env, workers, threads, work / "gunicorn.log")
+            try:
+                server.wait_ready()
+                # warm every worker: URLconf, templates, DB connection, crypto tables
+                run_clients(server.port, spread([insert_job(state, i) for i in range(10 * workers)], 2 * workers))
+                warm = [vote_job(state, "warmup", (warmed + i) % n, "blank") for i in range(min(n, 10 * workers))]
+                warmed += len(warm)
+                run_clients(server.port, spread(warm, 2 * workers))
+
+                base_jobs = spread([insert_job(state, i) for i in range(n)], args.concurrency)
+                seconds, outcomes = run_clients(server.port, base_jobs)
+                before = summarize("insert (before)", seconds, outcomes, lambda o: o[1] == 200)
+                choices = choices_for(state, contest_name, n, seed=run)
+                vote_jobs = spread([vote_job(state, contest_name, i, choices[i]) for i in range(n)], args.concurrency)
+                sampler = LockSampler(database_url(args.admin_url, DATABASE), DATABASE)
+                try:
+                    seconds, vote_outcomes = run_clients(server.port, vote_jobs)
+                finally:
+                    locks = sampler.stop()
+                cast = summarize("cast vote", seconds, vote_outcomes, is_receipt)
+                seconds, outcomes = run_clients(server.port, base_jobs)
+                after = summarize("insert (after)", seconds, outcomes, lambda o: o[1] == 200)
+            finally:
+                server.stop()
+            baseline = (before["rate"] + after["rate"]) / 2
+            print_row(label, before)
+            print_row(label, cast, f"{cast['rate'] / baseline:.0%}")
+            print_row(label, after)
+            summaries.append((label, cast["rate"] / baseline))
+            print(f"  during the votes: {locks}")
+            statuses: dict[str, int] = {}
+            for o in vote_outcomes:
+                if not is_receipt(o):
+                    key = f"{o[1]} {o[2].split('#')[0]}" if o[1] else (o[4] or "?")[:60]
+                    statuses[key] = statuses.get(key, 0) + 1
+            if statuses:
+                print(f"  non-receipt answers: {statuses}")
+            results = {"contest": contest_name, "successes": [
+                {"user": state["voters"][o[0][0]]["user"], "choice": o[0][1], "tracker": tracker_of(o)}
+                for o in vote_outcomes if is_receipt(o)]}
+            results_path = work / f"results_{contest_name}.json"
+            results_path.write_text(json.dumps(results))
+            checks = run_step(env, args, "verify", state_path, results_path)
+            all_ok &= print_checks(f"{label}, {contest_name}", checks)
+
+        if args.double:
+            workers, threads = args.configs[0]
+            label = f"{workers}w x{threads}t"
+            server = Server(env, workers, threads, work / "gunicorn.log")
+            try:
+                server.wait_ready()
+                choices = choices_for(state, "double", n, seed=99)
+                pairs = args.concurrency // 2
+                jobs: list[list[tuple]] = []
+                for pair in range(pairs):
+                    own = [vote_job(state, "double", i, choices[i]) for i in range(pair, n, pairs)]
+                    jobs += [own, list(own)]
+                seconds, outcomes = run_clients(server.port, jobs, paired=True)
+            finally:
+                server.stop()
+            row = summarize("double submit", seconds, outcomes, lambda o: o[1] == 302)
+            receipts = [o for o in outcomes if is_receipt(o)]
+            refused = sum(1 for o in outcomes if o[1] == 302 and not is_receipt(o))
+            print_row(label, row)
+            per_voter: dict[int, int] = {}
+            for o in receipts:
+                per_voter[o[0][0]] = per_voter.get(o[0][0], 0) + 1
+            print(f"  double submission: {len(outcomes)} POSTs for {n} voters -> {len(receipts)} receipts, "
+                  f"{refused} refused, {row['errors']} errors; voters with 1 receipt: "
+                  f"{sum(1 for c in per_voter.values() if c == 1)}, with 2: {sum(1 for c in per_voter.values() if c > 1)}")
+            results = {"contest": "double", "successes": [
+                {"user": state["voters"][o[0][0]]["user"], "choice": o[0][1], "tracker": tracker_of(o)}
+                for o in receipts]}
+            results_path = work / "results_double.json"
+            results_path.write_text(json.dumps(results))
+            checks = run_step(env, args, "verify", state_path, results_path)
+            checks["exactly one ballot and one receipt per voter"] = (
+                checks["ballots"] == n and len(receipts) == n and all(c == 1 for c in per_voter.values())
+            )
+            all_ok &= print_checks("double submission", checks)
+
+        print("\nsummary: " + ", ".join(f"{label}: casting = {ratio:.0%} of insert baseline" for label, ratio in summaries)
+              + f" (target >= 50%); all checks {'passed' if all_ok else 'FAILED'}")
+        if not all_ok:
+            print(f"gunicorn log: {work / 'gunicorn.log'}")
+    finally:
+        if state_path.exists():
+            try:
+                run_step(env, args, "cleanup", state_path)
+            except (subprocess.SubprocessError, ValueError) as error:
+                print(f"cleanup of cached sessions failed: {error}")
+        if args.keep_db:
+            print(f"kept database {DATABASE} and {work} (state.json holds the voters' session keys)")
+        else:
+            drop_database(args.admin_url, DATABASE)
+            shutil.rmtree(work, ignore_errors=True)
+    sys.exit(0 if all_ok else 1)
+
+
+if __name__ == "__main__":
+    main()
