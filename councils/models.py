@@ -60,10 +60,23 @@ class Council(ClusterableModel):
         blank=True,
         help_text=_("Messages sent from the council's page go to this address. No contact form without it."),
     )
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Residents of the territory (latest census): turnout is also reported as a share of it."),
+    )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("slug"), FieldPanel("colour"), FieldPanel("logo"), FieldPanel("email")],
+            [
+                FieldPanel("name"),
+                FieldPanel("slug"),
+                FieldPanel("colour"),
+                FieldPanel("logo"),
+                FieldPanel("email"),
+                FieldPanel("population"),
+            ],
             heading=_("Identity"),
         ),
         InlinePanel("areas", heading=_("Postcodes and streets"), label=_("Area"), min_num=1),
@@ -274,3 +287,20 @@ class CouncilMember(Orderable):
 
     def __str__(self):
         return self.name
+
+
+# Council elections and local consultations (``councils/votes/``) keep their
+# models in their own package; importing them here registers them with Django.
+from .votes.models import (  # noqa: E402, F401
+    Candidate,
+    ConsultationBallot,
+    ConsultationIndexPage,
+    ConsultationPage,
+    ConsultationQuestion,
+    ConsultationTrustee,
+    ElectionBallot,
+    ElectionCouncil,
+    ElectionPage,
+    ElectionTrustee,
+    VoteNotice,
+)

@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Council
+from .votes import hooks as _vote_hooks  # noqa: F401  (elections' and consultations' admin and hooks)
 
 
 class CouncilFilterSet(WagtailFilterSet):
@@ -27,7 +28,7 @@ class CouncilViewSet(SnippetViewSet):
     menu_label = _("Councils")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["name", "email"]
+    list_display = ["name", "email", "population"]
     filterset_class = CouncilFilterSet
     search_fields = ["name"]
     search_backend_name = None  # a handful of rows: the ORM searches them, no index to keep

@@ -1,33 +1,10 @@
-"""Demo page for the ballot engine: the open consultation and a proclaimed one."""
+"""Demo votes: an election in progress and two consultations, on councils' election and consultation pages.
 
-import json
+Kept as the loader's entry point (``load_demo``'s ``DEMO_LOADERS``); the
+content itself is built by ``councils.votes.demo``, which replaced the
+former standard page of ballot blocks at /consultations/.
+"""
 
-from django.db import transaction
+from councils.votes.demo import load
 
-from voting import demo as voting_demo
-
-from .models import HomePage, StandardPage
-
-
-@transaction.atomic
-def load() -> StandardPage:
-    contests = voting_demo.load()
-    home = HomePage.objects.get()
-    existing = home.get_children().filter(slug="consultations").first()
-    if existing:
-        return existing.specific
-    page = StandardPage(
-        title="Consultations",
-        slug="consultations",
-        show_in_menus=True,
-        intro="Donnez votre avis sur les projets de la ville. Le vote est secret et vérifiable.",
-        body=json.dumps([
-            {"type": "ballot", "value": {"contest": contests["current"].pk, "intro": ""}},
-            {"type": "results", "value": {"contest": contests["current"].pk, "heading": ""}},
-            {"type": "heading", "value": {"text": "Consultations passées", "level": "h2"}},
-            {"type": "results", "value": {"contest": contests["past"].pk, "heading": ""}},
-        ]),
-    )
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+__all__ = ["load"]

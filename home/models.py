@@ -136,7 +136,8 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.ArticleIndexPage", "home.TutorialPage", "home.StandardPage", "councils.CouncilIndexPage"]
+    subpage_types = ["home.ArticleIndexPage", "home.TutorialPage", "home.StandardPage", "councils.CouncilIndexPage",
+                     "budget.BudgetPage", "councils.ConsultationIndexPage"]
     max_count = 1
 
     class Meta:

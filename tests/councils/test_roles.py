@@ -145,13 +145,13 @@ def test_election_officers_see_the_councils_territory_read_only(client):
 
 
 def test_grant_adds_permissions_to_a_role_for_later_apps():
+    before = set(Group.objects.get(name=roles.STEERING_COMMITTEE).permissions.values_list("codename", flat=True))
     group = roles.grant(roles.STEERING_COMMITTEE, ["councils.view_council"])
     roles.grant(roles.STEERING_COMMITTEE, ["councils.view_council"])  # twice is harmless
 
-    assert list(group.permissions.values_list("codename", flat=True).order_by("codename")) == [
-        "access_admin",
-        "view_council",
-    ]
+    after = list(group.permissions.values_list("codename", flat=True))
+    assert set(after) == before | {"view_council"} and len(after) == len(set(after))
+    assert "access_admin" in after
 
 
 def test_election_officers_run_votes_and_communications_cannot(client):

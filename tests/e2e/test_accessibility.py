@@ -26,6 +26,14 @@ PAGES = [
     "/compte/login/",  # login
     "/compte/password/reset/",  # password reset
     "/compte/confirm-email/",  # "check your e-mail"
+    "/budget-participatif/",  # BudgetPage, ideas phase
+    "/budget-participatif/?category=environment&status=submitted",  # BudgetPage, gallery filtered
+    "/budget-participatif-2026/",  # BudgetPage, results published
+    "/consultations/",  # ConsultationIndexPage
+    "/consultations/elections-conseils-2027/",  # ElectionPage, voting open
+    "/consultations/elections-conseils-2027/resultats/",  # election results, sealed until the proclamation
+    "/consultations/place-du-marche/",  # ConsultationPage, counted, results sealed
+    "/consultations/mediatheque/",  # ConsultationPage, results proclaimed
 ]
 
 

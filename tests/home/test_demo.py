@@ -52,12 +52,10 @@ def test_demo_twice_changes_nothing():
     assert "already exists" in out.getvalue()
 
 
-def test_demo_has_an_open_consultation_and_a_proclaimed_one(client):
+def test_demo_has_votes_open_sealed_and_proclaimed(client):
     from voting.models import Contest
     from voting.phases import Phase, contest_phase
 
     call_command("load_demo", stdout=StringIO())
-    phases = {contest.title: contest_phase(contest) for contest in Contest.objects.all()}
-    assert sorted(phases.values()) == sorted([Phase.OPEN, Phase.PROCLAIMED])
-    html = client.get("/consultations/").content.decode()
-    assert "Vote ouvert" in html and "Résultats" in html
+    phases = {contest_phase(contest) for contest in Contest.objects.all()}
+    assert {Phase.OPEN, Phase.PROCLAIMED} <= phases

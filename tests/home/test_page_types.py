@@ -5,7 +5,9 @@ from datetime import date
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from budget.models import BudgetPage
 from councils.models import CouncilIndexPage
+from councils.votes.models import ConsultationIndexPage
 from home.models import ArticleIndexPage, ArticlePage, HomePage, StandardPage, TutorialPage
 
 from .utils import make_article, make_article_index, make_home
@@ -19,7 +21,10 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertEqual(HomePage.max_count, 1)
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {ArticleIndexPage, TutorialPage, StandardPage, CouncilIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage,
+            {ArticleIndexPage, TutorialPage, StandardPage, CouncilIndexPage, BudgetPage, ConsultationIndexPage},
+        )
 
     def test_articles_live_only_under_an_article_index(self):
         self.assertAllowedParentPageTypes(ArticlePage, {ArticleIndexPage})

@@ -3,12 +3,30 @@
 from dataclasses import dataclass
 
 from django.apps import apps
+from wagtail import hooks
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..exceptions import NotEligible
 from ..models import Contest, Participation, Voter
 from ..phases import Phase, contest_phase
+
+
+ELIGIBILITY_HOOK = "parvis_voting_eligibility"
+"""Wagtail hook for rules the engine does not know (a consultation's territory, a minimum age…).
+
+Register ``fn(contest, user) -> str | None`` returning why ``user`` may not
+vote in ``contest`` (shown to them), or None. Every path to a ballot asks it:
+the roll proof, the ballot form and casting, whichever page or view they come from.
+"""
+
+
+def other_rules_refusal(*, contest: Contest, user) -> str | None:
+    for rule in hooks.get_hooks(ELIGIBILITY_HOOK):
+        reason = rule(contest, user)
+        if reason:
+            return reason
+    return None
 
 
 def is_verified_resident(user) -> bool:
@@ -31,6 +49,9 @@ def voter_for(*, contest: Contest, user) -> Voter:
     """
     if not (user and user.is_authenticated):
         raise NotEligible(_("Log in to vote."))
+    reason = other_rules_refusal(contest=contest, user=user)
+    if reason:
+        raise NotEligible(reason)
     voter = Voter.objects.filter(contest=contest, user=user).first()
     if voter is not None:
         return voter
@@ -60,6 +81,7 @@ class BallotStatus:
     not_eligible: bool = False
     can_vote: bool = False
     has_voted: bool = False
+    reason: str = ""
 
 
 def ballot_status(*, contest: Contest, user, now=None) -> BallotStatus:
@@ -69,6 +91,9 @@ def ballot_status(*, contest: Contest, user, now=None) -> BallotStatus:
     if not (user and user.is_authenticated):
         return BallotStatus(phase=phase, needs_login=True)
     voter = Voter.objects.filter(contest=contest, user=user).first()
+    reason = other_rules_refusal(contest=contest, user=user)
+    if reason:
+        return BallotStatus(phase=phase, not_eligible=True, reason=reason)
     if voter is None:
         if contest.eligibility == Contest.Eligibility.ROLL:
             return BallotStatus(phase=phase, needs_roll_proof=True)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, NotReady
+from ..manifest import ballot_shape
 from ..models import Contest, PaperResult, Participation, RollEntry, Voter
 from ..normalize import code_key, match_key
 from ..phases import Phase, contest_phase
@@ -90,7 +91,13 @@ def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: 
         contest=contest, channel=Participation.Channel.ONLINE, voter__roll_entry__polling_station=station
     ).count()
     ballots = sum(clean.values()) + blank + invalid
-    if contest.rule == Contest.Rule.SINGLE and ballots > registered - voted_online:
+    if contest.rule != Contest.Rule.SINGLE:
+        # A ballot may carry several marks: the fewest ballots these counts need is the largest
+        # count, or the marks spread at most ``max_choices`` a ballot, plus blank and invalid ones.
+        per_ballot = max(ballot_shape(contest.manifest).max_choices, 1)
+        marked = max(max(clean.values(), default=0), -(-sum(clean.values()) // per_ballot))
+        ballots = marked + blank + invalid
+    if ballots > registered - voted_online:
         raise InvalidChoice(
             _("%(ballots)d ballots is more than the %(left)d voters of this station who did not vote online.")
             % {"ballots": ballots, "left": registered - voted_online}

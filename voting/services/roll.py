@@ -250,6 +250,11 @@ def prove_roll_membership(*, contest: Contest, user, family_name: str, birth_dat
     voter card. Matching ignores accents, case and spacing. Failed attempts
     are limited to 5 per 15 minutes per contest and account.
     """
+    from .eligibility import other_rules_refusal
+
+    reason = other_rules_refusal(contest=contest, user=user)
+    if reason:
+        raise NotEligible(reason)
     existing = Voter.objects.filter(contest=contest, user=user).select_related("roll_entry").first()
     if existing:
         return existing

@@ -5,11 +5,12 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from budget import demo as budget_demo
 from councils import demo as councils_demo
 from home import demo as home_demo
 from home import demo_votes
 
-DEMO_LOADERS = [home_demo.load, councils_demo.load, demo_votes.load]
+DEMO_LOADERS = [home_demo.load, councils_demo.load, demo_votes.load, budget_demo.load]
 
 
 class Command(BaseCommand):

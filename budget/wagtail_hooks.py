@@ -1,0 +1,44 @@
+"""The budget's admin menu, and its answers to other apps' extension points.
+
+- ``councils.participations``: a council's page lists the editions open for ideas or votes;
+- ``accounts.privacy``: residents' ideas join their data download, and stay
+  published, signed “former resident”, when they delete their account.
+"""
+
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
+from councils.participations import PARTICIPATIONS_HOOK, Participation
+
+from . import services
+from .admin_views import BudgetMenu
+from .phases import Phase
+
+
+@hooks.register("register_admin_viewset")
+def register_budget_menu():
+    return BudgetMenu()
+
+
+@hooks.register(PARTICIPATIONS_HOOK)
+def open_budget_participations(council, *, now):
+    """Budget editions are town-wide: every council lists those open for ideas or for the vote."""
+    items = []
+    for budget, phase in services.open_participations(now=now):
+        if phase is Phase.IDEAS:
+            items.append(Participation(title=budget.title, url=budget.url + "#proposer", kind=_("Call for ideas"),
+                                       closes_at=budget.review_starts_at))
+        else:
+            items.append(Participation(title=budget.title, url=budget.url, kind=_("Vote"), closes_at=budget.vote_closes_at))
+    return items
+
+
+@hooks.register(EXPORT_HOOK)
+def export_budget_ideas(user):
+    return services.export_ideas(user)
+
+
+@hooks.register(ERASE_HOOK)
+def anonymise_budget_ideas(user):
+    services.anonymise_ideas(user)

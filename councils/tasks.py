@@ -1,0 +1,11 @@
+"""Celery tasks of councils: thin wrappers around the services."""
+
+from celery import shared_task
+
+from .votes import notices
+
+
+@shared_task
+def send_vote_notices() -> dict[str, int]:
+    """Beat, every five minutes: vote opened, two days left, results published — each sent once per contest."""
+    return notices.send_due_notices()

@@ -1,0 +1,213 @@
+"""Forms of elections and consultations: the pages' admin forms, a candidate's application, the ballot.
+
+The page forms check what the models cannot see alone (inline rows against
+the page's fields) and refuse, once the ballots are sealed, any change to
+what the sealed contests were built from.
+"""
+
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.images.fields import WagtailImageField
+
+from home.video import privacy_embed_url
+from voting.forms import BallotForm
+from voting.models import Contest, VoterRoll
+
+SEALED_MESSAGE = _(
+    "The ballots are sealed: their questions, answers, dates, voters and trustees can no longer change. "
+    "An election officer can still open or close the vote now from its manage page."
+)
+
+
+def _rows(formset) -> list[dict]:
+    """Cleaned data of a valid formset's kept rows."""
+    if not formset.is_valid():
+        return []
+    return [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+def _key(value):
+    """A comparable form of a field value: model instances and querysets by primary key.
+
+    Dates compare to the minute, the admin's precision: a page whose dates
+    carry seconds (built in code) would otherwise always look changed.
+    """
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)
+    if hasattr(value, "all") and hasattr(value, "model"):
+        return frozenset(value.values_list("pk", flat=True))
+    if isinstance(value, (list, tuple, set)):
+        return frozenset(getattr(item, "pk", item) for item in value)
+    return getattr(value, "pk", value)
+
+
+class VotePageForm(WagtailAdminPageForm):
+    """Shared checks of election and consultation pages.
+
+    ``frozen_fields`` and ``frozen_rows()`` say what the sealed contests
+    were built from; they are compared with the live page (the database row
+    holds the published version), not with the draft being edited.
+    """
+
+    frozen_fields: tuple[str, ...] = ("opens_at", "closes_at", "proclaims_at", "threshold", "roll")
+
+    def frozen_rows(self, page) -> dict[str, tuple]:
+        """Inline rows the contests were built from: ``{formset name: (live rows, rows of this form)}``."""
+        trustees = lambda rows: sorted((row["name"], _key(row["user"])) for row in rows)  # noqa: E731
+        return {
+            "trustees": (
+                trustees([{"name": t.name, "user": t.user_id} for t in page.trustees.all()]),
+                trustees(_rows(self.formsets["trustees"])),
+            )
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        trustees = _rows(self.formsets["trustees"])
+        threshold = cleaned.get("threshold")
+        if threshold and trustees and threshold > len(trustees):
+            self.add_error(
+                "threshold",
+                _("Only %(count)d trustees are named: the number needed to count cannot be higher.")
+                % {"count": len(trustees)},
+            )
+        users = [_key(row["user"]) for row in trustees]
+        if len(set(users)) != len(users):
+            self.add_error(None, _("Each trustee must have their own account."))
+        self.refuse_changes_once_sealed(cleaned)
+        return cleaned
+
+    def refuse_changes_once_sealed(self, cleaned) -> None:
+        if not self.instance.pk:
+            return
+        live = type(self.instance).objects.filter(pk=self.instance.pk).first()
+        if live is None or not any(contest.is_sealed for contest in live.contests()):
+            return
+        changed = [
+            name for name in self.frozen_fields if name in cleaned and _key(cleaned[name]) != _key(getattr(live, name))
+        ]
+        changed += [name for name, (before, after) in self.frozen_rows(live).items() if before != after]
+        if changed:
+            self.add_error(None, SEALED_MESSAGE)
+
+
+class ElectionPageForm(VotePageForm):
+    """An election's page: each council once, and councils that have polling stations."""
+
+    def frozen_rows(self, page):
+        seats = lambda rows: sorted((_key(row["council"]), row["seats"]) for row in rows)  # noqa: E731
+        rows = super().frozen_rows(page)
+        rows["council_seats"] = (
+            seats([{"council": row.council_id, "seats": row.seats} for row in page.council_seats.all()]),
+            seats(_rows(self.formsets["council_seats"])),
+        )
+        return rows
+
+    def clean(self):
+        cleaned = super().clean()
+        councils = [row["council"] for row in _rows(self.formsets["council_seats"]) if row.get("council")]
+        if len({council.pk for council in councils}) != len(councils):
+            self.add_error(None, _("Each council can be listed only once in an election."))
+        for council in councils:
+            if not council.polling_stations.exists():
+                self.add_error(
+                    None,
+                    _("%(council)s has no polling station: add its stations to the council first.")
+                    % {"council": council.name},
+                )
+        return cleaned
+
+
+class ConsultationPageForm(VotePageForm):
+    """A consultation's page: at least one question, a roll that is ready when the roll votes."""
+
+    frozen_fields = VotePageForm.frozen_fields + ("eligibility", "min_age", "councils")
+
+    def frozen_rows(self, page):
+        questions = lambda rows: [  # noqa: E731
+            (row["question"].strip(), [a.strip() for a in row["answers"].splitlines() if a.strip()], row["max_choices"])
+            for row in rows
+        ]
+        rows = super().frozen_rows(page)
+        rows["questions"] = (
+            questions(page.questions.values("question", "answers", "max_choices")),
+            questions(_rows(self.formsets["questions"])),
+        )
+        return rows
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.formsets["questions"].is_valid() and not _rows(self.formsets["questions"]):
+            self.add_error(None, _("Add at least one question, with its answers."))
+        if cleaned.get("eligibility") == Contest.Eligibility.ROLL:
+            roll = cleaned.get("roll")
+            if roll is not None and roll.status != VoterRoll.Status.READY:
+                self.add_error("roll", _("This electoral roll is not imported yet."))
+            for council in cleaned.get("councils") or []:
+                if not council.polling_stations.exists():
+                    self.add_error(
+                        "councils",
+                        _("%(council)s has no polling station, so none of its voters is on the roll.")
+                        % {"council": council.name},
+                    )
+        return cleaned
+
+
+class CandidateApplicationForm(forms.Form):
+    """A resident's application: the council, the name on the ballot, a photo, a statement, a video."""
+
+    council = forms.ModelChoiceField(label=_("Council"), queryset=None, empty_label=_("Choose your council"))
+    name = forms.CharField(
+        label=_("Your name, as printed on the ballot"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    photo = WagtailImageField(label=_("Your photo"), required=False)
+    statement = forms.CharField(
+        label=_("Your statement"),
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Why you stand and what you would do, in a few lines (1,500 characters at most)."),
+    )
+    video_url = forms.URLField(
+        label=_("A video (optional)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A YouTube, Vimeo, Dailymotion or PeerTube link."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my name, photo, statement and video are published on this site for the election."),
+    )
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils
+
+    def clean_video_url(self):
+        url = self.cleaned_data["video_url"]
+        if url and privacy_embed_url(url) is None:
+            raise forms.ValidationError(_("This link is not a YouTube, Vimeo, Dailymotion or PeerTube video."))
+        return url
+
+
+class ConsultationBallotForm:
+    """One ``voting.forms.BallotForm`` per question still open to this voter, rendered as one form."""
+
+    def __init__(self, data=None, *, contests):
+        self.forms = [BallotForm(data, contest=contest, prefix=f"q{contest.pk}") for contest in contests]
+
+    def __iter__(self):
+        return iter(self.forms)
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.forms])
+
+    def errors(self) -> list[str]:
+        return [f"{form.contest.question}: {' '.join(form.errors.get('choice', []))}" for form in self.forms if form.errors]
+
+    def choices(self) -> dict:
+        """``{contest: [option ids]}`` (an empty list is a blank vote)."""
+        return {form.contest: form.option_ids() for form in self.forms}
