@@ -4,7 +4,7 @@ Built through the same services officers and residents use, on the demo
 councils of ``councils.demo``. Idempotent: pages are looked up by slug, the
 roll by name, accounts by username; a page that exists is left as it is.
 Trustees are demo accounts whose key shares are written to
-PRIVATE_ROOT/demo-shares/ (as ``voting.demo`` does) so the demo can be
+PRIVATE_ROOT/demo-shares/ so the demo can be
 counted; a real vote never keeps them.
 
 To try the election, sign up, then give the card of a demo voter:
