@@ -15,8 +15,9 @@ FIRST_MODELS = {"contenttypes.contenttype", "auth.permission"}
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Each test writes uploads (images, documents) to its own folder."""
+    """Each test writes uploads (images, documents) and private files (rolls, demo shares) to its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(scope="session")
