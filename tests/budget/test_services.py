@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -23,6 +24,13 @@ from ..voting.factories import make_user
 from .factories import IDEA_DATA, make_budget, make_idea, move_to, option_for, play_vote, png_upload, select
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English, the source language (French is covered by the view tests)."""
+    with translation.override("en"):
+        yield
 TICK = timedelta(microseconds=1)
 
 

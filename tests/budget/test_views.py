@@ -48,7 +48,7 @@ def test_html_in_the_description_is_shown_as_text(client, budget, amina):
 
 
 @pytest.mark.parametrize(("changes", "field_message"), [
-    ({"cost": -5}, "negative"),
+    ({"cost": -5}, "négatif"),
     ({"cost": 25_000}, "20000"),
     ({"title": ""}, ""),
     ({"image": SimpleUploadedFile("virus.png", b"MZ\x90\x00 not an image", content_type="image/png")}, "JPEG"),
@@ -64,7 +64,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client, budget
 def test_a_30_mb_upload_is_refused(client, budget, amina):
     huge = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff" + b"\x00" * (30 * 1024 * 1024), content_type="image/jpeg")
     response = post_idea(client, budget, image=huge)
-    assert response.status_code == 400 and "30 MB" in response.content.decode()
+    assert response.status_code == 400 and "30 Mo" in response.content.decode()
     assert not Idea.objects.exists()
 
 

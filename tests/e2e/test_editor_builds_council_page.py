@@ -46,11 +46,11 @@ def test_communications_build_a_council_page_in_the_admin(desktop, demo):
     desktop.get_by_role("button", name="Insérer un bloc").click()
     desktop.get_by_role("option", name="Actualité").click()
     desktop.locator("#news-0-value-title").fill("Le conseil est installé")
-    desktop.locator("#news-0-value-text").locator("xpath=..").locator("[contenteditable=true]").fill(
-        "Première réunion le 12 mars."
-    )
+    # Draftail keeps its own state: type into it as a person would, rather than setting the DOM.
+    desktop.locator("#news-0-value-text").locator("xpath=..").locator("[contenteditable=true]").click()
+    desktop.keyboard.type("Première réunion le 12 mars.")
     desktop.locator("#news-0-value-date").fill("2027-03-02")
-    desktop.keyboard.press("Escape")  # closes the date picker
+    desktop.locator("#id_title").click()  # leaves the date field, closing its picker over the footer
     # "Publish" sits in the footer's action menu, behind the "Save draft" button.
     desktop.locator("footer .w-dropdown__toggle").first.click()
     desktop.locator("button[name='action-publish']").click()
