@@ -77,9 +77,12 @@ class VoteSchedule(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def contests(self) -> list[Contest]:
-        """The page's contests, in ballot order (overridden by each page type)."""
+    def ballot_rows(self):
+        """The page's contest links, in ballot order, with their contests (each page type says how)."""
         raise NotImplementedError
+
+    def contests(self) -> list[Contest]:
+        return [ballot.contest for ballot in self.ballot_rows()]
 
     def phase(self) -> Phase:
         return overall_phase(self.contests())
@@ -214,9 +217,6 @@ class ElectionPage(RoutablePageMixin, VoteSchedule, Page):
 
     def ballot_rows(self):
         return self.ballots.select_related("council", "contest").order_by("council__name")
-
-    def contests(self) -> list[Contest]:
-        return [ballot.contest for ballot in self.ballot_rows()]
 
     def applications_open(self, now=None) -> bool:
         """Residents may apply while the page is live, before the deadline and before any ballot is sealed."""
@@ -448,9 +448,6 @@ class ConsultationPage(RoutablePageMixin, VoteSchedule, Page):
 
     def ballot_rows(self):
         return self.ballots.select_related("contest").order_by("position")
-
-    def contests(self) -> list[Contest]:
-        return [ballot.contest for ballot in self.ballot_rows()]
 
     def territory(self) -> list[Council]:
         """The councils consulted; empty for the whole town."""
