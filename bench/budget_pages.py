@@ -18,18 +18,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._support import (  # noqa: E402
-    ADMIN_URL, ROOT, create_database, database_url, drop_database, free_port, migrate, production_env, run_json,
+    ADMIN_URL, ROOT, create_database, database_url, drop_database, migrate, production_env, run_json,
 )
-from bench.pages import fetch_many  # noqa: E402
+from bench.pages import measure_pages  # noqa: E402
 
 DATABASE = "parvis_bench_budget"
 BUDGET = "/budget-participatif/"
@@ -133,43 +131,10 @@ def main() -> None:
         for name in few:
             flag = "" if few[name] == many[name] else "   <- grows with the ideas!"
             print(f"  {name:<24}{few[name]:>4} -> {many[name]:<4}{flag}")
-        serve(env, urls(seeded["idea_id"]), args)
+        measure_pages(env, urls(seeded["idea_id"]), workers=args.workers, requests=args.requests,
+                      concurrency=args.concurrency)
     finally:
         drop_database(args.admin_url, DATABASE)
-
-
-def serve(env: dict[str, str], pages: dict[str, str], args) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "parvis.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                fetch_many(port, "/healthz", 1, 1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        for path in pages.values():  # warm caches and renditions
-            fetch_many(port, path, 20, 2)
-        print(f"gunicorn {args.workers} workers, {args.concurrency} clients, {args.requests} requests per URL")
-        print(f"{'URL':<26}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'cost vs baseline':>18}")
-        baseline = None
-        for name, path in pages.items():
-            seconds, latencies = fetch_many(port, path, args.requests, args.concurrency)
-            rate = len(latencies) / seconds
-            baseline = baseline or rate
-            p95 = statistics.quantiles(latencies, n=20)[-1]
-            print(f"{name:<26}{rate:>9.0f}{statistics.median(latencies) * 1000:>11.1f}"
-                  f"{p95 * 1000:>9.1f}{baseline / rate:>17.1f}x")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,6 @@ Loopback only; every loop is bounded by a request count and a timeout.
 
 import argparse
 import http.client
-import os
-import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,32 +20,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._support import ROOT, database_url, free_port, production_env  # noqa: E402
+
 PAGES = {
     "healthz (baseline)": "/healthz",
     "home": "/",
     "article": "/comprendre/voter-en-ligne-est-ce-sur/",
     "tutorial": "/voter-en-ligne-en-4-minutes/",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def production_env(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "parvis.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-        "SECURE_SSL_REDIRECT": "false",
-        "MEDIA_ROOT": str(ROOT / "bench" / "results" / "media"),
-    }
 
 
 def prepare(env: dict[str, str], admin_url: str, database: str) -> None:
@@ -91,13 +73,18 @@ def main() -> None:
     args = parser.parse_args()
 
     database = "parvis_bench"
-    env = production_env(args.admin_url.rsplit("/", 1)[0] + f"/{database}")
+    env = production_env(database_url(args.admin_url, database))
     prepare(env, args.admin_url, database)
 
+    measure_pages(env, PAGES, workers=args.workers, requests=args.requests, concurrency=args.concurrency)
+
+
+def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, requests: int, concurrency: int) -> None:
+    """Serve with gunicorn and print each URL's throughput and latency; the first URL is the baseline."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "parvis.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--access-logfile", "-", "--log-level", "warning"],
+         "--workers", str(workers), "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )
     try:
@@ -110,23 +97,23 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        for path in PAGES.values():  # warm caches and renditions
+        for path in pages.values():  # warm caches and renditions
             fetch_many(port, path, 20, 2)
 
-        print(f"gunicorn {args.workers} workers, {args.concurrency} clients, {args.requests} requests per URL")
-        print(f"{'URL':<22}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'cost vs baseline':>18}")
+        width = max(len(name) for name in pages) + 2
+        print(f"gunicorn {workers} workers, {concurrency} clients, {requests} requests per URL")
+        print(f"{'URL':<{width}}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'cost vs baseline':>18}")
         baseline = None
-        for name, path in PAGES.items():
-            seconds, latencies = fetch_many(port, path, args.requests, args.concurrency)
+        for name, path in pages.items():
+            seconds, latencies = fetch_many(port, path, requests, concurrency)
             rate = len(latencies) / seconds
             baseline = baseline or rate
             p95 = statistics.quantiles(latencies, n=20)[-1]
-            print(f"{name:<22}{rate:>9.0f}{statistics.median(latencies) * 1000:>11.1f}"
+            print(f"{name:<{width}}{rate:>9.0f}{statistics.median(latencies) * 1000:>11.1f}"
                   f"{p95 * 1000:>9.1f}{baseline / rate:>17.1f}x")
     finally:
         server.terminate()
         server.wait(timeout=30)
-
 
 if __name__ == "__main__":
     main()
