@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -197,3 +200,54 @@ AXES_USERNAME_CALLABLE = "accounts.security.login_identifier"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only: no history of residents' logins
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# Behind reverse proxies, the client's address is the one the first of our own
+# proxies saw: TRUSTED_PROXY_COUNT of them append to X-Forwarded-For. 0 (the
+# default) trusts no header and uses REMOTE_ADDR; a wrong count would let a
+# client choose its own address, so production reads it from the environment.
+TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "parvis.http.client_ip"  # the same address for axes and our own per-address limits
+
+
+def _inline_style_hash(template: Path) -> str:
+    """The CSP hash of the one <style> of a template rendered without a request (the 500 page)."""
+    import base64
+    import hashlib
+    import re
+
+    style = re.search(r"<style>(.*?)</style>", template.read_text(encoding="utf-8"), re.S)
+    return f"'sha256-{base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()}'" if style else ""
+
+
+# Content-Security-Policy (django-csp): the public site loads scripts, styles
+# and images from itself only. Inline <script>/<style> run only with the
+# request's nonce (``request.csp_nonce``), so injected markup cannot execute.
+CONTENT_SECURITY_POLICY = {
+    # The Wagtail admin (and its page previews, under /admin/) relies on inline
+    # scripts and styles of its own: it is staff-only, behind its login, and
+    # keeps Django's X-Frame-Options / nosniff headers.
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, *filter(None, [_inline_style_hash(SHELL_DIR / "templates" / "500.html")])],
+        # style="" attributes carry data-driven values (a council's colour, a
+        # result bar's width). They cannot run script, and any url() they hold
+        # is still bound by img-src; <style> elements stay nonce-only.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        # Videos: the iframe is created only when the resident clicks “play”
+        # (site/static/js/parvis.js), from an address home.video.privacy_embed_url
+        # built (youtube-nocookie, player.vimeo.com, dailymotion, or a PeerTube
+        # instance: any host, hence https: rather than a fixed list).
+        "frame-src": ["https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

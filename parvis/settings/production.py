@@ -3,7 +3,8 @@
 Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL
 (Redis). Optional: REDIS_URL (cache, defaults to the broker), EMAIL_HOST,
 EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, WAGTAILADMIN_BASE_URL, MEDIA_ROOT.
+DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, WAGTAILADMIN_BASE_URL, MEDIA_ROOT,
+TRUSTED_PROXY_COUNT.
 See the README for a complete example.
 """
 
@@ -63,6 +64,15 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+# Reverse proxies in front of the web process (load balancer, nginx…): how many
+# append to X-Forwarded-For. Per-client limits (login lockout, roll matching,
+# contact forms) count against the address the first of them saw; 0 trusts
+# no header. See parvis.http.client_ip.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
