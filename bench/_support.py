@@ -91,3 +91,169 @@ def peak_rss_mib() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+# --------------------------------------------------------------------------- Django-configured helpers
+# (call them after django.setup(), from a benchmark's setup or verify step)
+
+
+def bulk_residents(prefix: str, count: int, *, password_hash: str | None = None, batch_size: int = 1000) -> list:
+    """``count`` active accounts ``<prefix>NNNNNN`` with a confirmed e-mail, inserted in bulk (bench only).
+
+    Creating them through the sign-up form would hash ``count`` passwords
+    (about 0.3 s of CPU each with Django's PBKDF2) and send as many
+    confirmation e-mails. All accounts share ``password_hash``: pass one
+    ``make_password(...)`` computed once when clients must log in through the
+    real form (each login then costs one real PBKDF2 check, as in
+    production); the default is an unusable password.
+    """
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    User = get_user_model()
+    password_hash = password_hash or make_password(None)
+    users = User.objects.bulk_create(
+        [User(username=f"{prefix}{i:06d}", email=f"{prefix}{i:06d}@example.org", password=password_hash)
+         for i in range(count)],
+        batch_size=batch_size,
+    )
+    if apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=batch_size
+        )
+    return users
+
+
+def login_sessions(users, *, days: int = 1) -> list[dict]:
+    """A logged-in session and a CSRF secret per user: ``[{"user", "session", "csrf"}]``.
+
+    Written straight into the session table and, for ``cached_db``, the
+    cache, as ``django.contrib.auth.login`` would store them, so clients can
+    skip the login form (the residents "logged in yesterday").
+    """
+    import secrets
+    from datetime import timedelta
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils import timezone
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    model = store_class.get_model_class()
+    backend = "django.contrib.auth.backends.ModelBackend"
+    if backend not in settings.AUTHENTICATION_BACKENDS:
+        backend = settings.AUTHENTICATION_BACKENDS[-1]
+    expire = timezone.now() + timedelta(days=days)
+    rows, sessions = [], []
+    for user in users:
+        key = secrets.token_hex(16)  # 32 chars of [0-9a-f], as SessionStore generates
+        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: user.get_session_auth_hash()}
+        sessions.append(model(session_key=key, session_data=store_class().encode(data), expire_date=expire))
+        csrf = "".join(secrets.choice(CSRF_ALLOWED_CHARS) for _ in range(CSRF_SECRET_LENGTH))
+        rows.append({"user": user.pk, "session": key, "csrf": csrf})
+    model.objects.bulk_create(sessions, batch_size=1000)
+    prefix = getattr(store_class, "cache_key_prefix", None)
+    if prefix:  # cached_db: login writes the cache too, so the first request does not miss it
+        from django.core.cache import cache
+
+        cache.set_many({prefix + s.session_key: store_class().decode(s.session_data) for s in sessions}, 86400 * days)
+    return rows
+
+
+def cookie_names() -> dict:
+    """Session and CSRF cookie names and the CSRF header, as clients must send them."""
+    from django.conf import settings
+
+    return {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "csrf_header": settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"),
+    }
+
+
+def box_checks(contest, successes: list[dict], *, unanswered: int = 0) -> dict:
+    """What must hold of a contest's box after clients were told ``successes`` ([{"user", "tracker"}]).
+
+    Every tracker a client was given is in the box exactly once; ballots ==
+    participations; at most one success and one participation per voter;
+    positions 1..n; each tracker is SHA-256 of its payload; the hash chain
+    verifies (``counting.verify_box_chain``); the running encrypted sums
+    equal a full re-sum of the stored ballots. ``unanswered`` is how many
+    cast requests got no answer (timeout, reset): those votes may be in the
+    box without the client knowing, so ballots may exceed successes by at
+    most that many; with 0, ballots must equal successes exactly.
+    Booleans are checks; other values are figures.
+    """
+    import hashlib
+    import json
+    from collections import Counter
+
+    from django.db.models import Count
+
+    from voting import crypto
+    from voting.manifest import ballot_shape
+    from voting.models import Contest, Participation, Voter
+    from voting.services import counting
+
+    contest = Contest.objects.get(pk=contest.pk)
+    checks: dict[str, object] = {}
+    rows = list(contest.ballots.order_by("position").values_list("position", "tracker", "payload"))
+    participations = Participation.objects.filter(contest=contest, channel=Participation.Channel.ONLINE).count()
+    checks["ballots"] = len(rows)
+    checks["participations"] = participations
+    checks["successful responses"] = len(successes)
+    checks["ballots == participations"] = len(rows) == participations
+    extra = len(rows) - len(successes)
+    checks["unanswered cast requests"] = unanswered
+    if unanswered:
+        checks[f"successes <= ballots <= successes + unanswered ({unanswered})"] = 0 <= extra <= unanswered
+    else:
+        checks["ballots == successful responses"] = extra == 0
+    in_box = Counter(tracker for _p, tracker, _payload in rows)
+    told = [s["tracker"] for s in successes]
+    checks["every tracker told to a client is in the box exactly once"] = all(in_box[t] == 1 for t in told)
+    checks["contest.ballot_count == ballots"] = contest.ballot_count == len(rows)
+    duplicate_participations = (
+        Participation.objects.filter(contest=contest).values("voter").annotate(n=Count("id")).filter(n__gt=1).count()
+    )
+    duplicate_voters = (
+        Voter.objects.filter(contest=contest).exclude(user=None).values("user").annotate(n=Count("id"))
+        .filter(n__gt=1).count()
+    )
+    checks["no duplicate participation/voter"] = duplicate_participations == 0 and duplicate_voters == 0
+    users_told = [s["user"] for s in successes]
+    checks["at most one success per voter"] = len(set(users_told)) == len(users_told)
+    voted_users = set(Participation.objects.filter(contest=contest).values_list("voter__user", flat=True))
+    checks["every user told success has participated"] = set(users_told) <= voted_users
+    checks["positions 1..n, no gap or duplicate"] = [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    checks["tracker == SHA-256(payload)"] = all(
+        hashlib.sha256(payload.encode("ascii")).hexdigest() == tracker for _p, tracker, payload in rows
+    )
+    try:
+        counting.verify_box_chain(contest)
+        checks["chain verifies (verify_box_chain)"] = True
+    except Exception as error:  # report, do not stop the other checks  # noqa: BLE001
+        checks["chain verifies (verify_box_chain)"] = False
+        checks["chain error"] = str(error)
+    n_slots = ballot_shape(contest.manifest).n_slots
+    resum = crypto.sum_encoded((json.loads(payload)["ciphertexts"] for _p, _t, payload in rows), n_slots)
+    checks["running sums == re-sum of stored ballots"] = list(resum) == counting.encrypted_sums(contest)
+    return checks
+
+
+def print_checks(title: str, checks: dict) -> bool:
+    """Print checks (booleans) and figures; return whether every check passed."""
+    print(f"  checks ({title}):")
+    ok = True
+    for name, value in checks.items():
+        if isinstance(value, bool):
+            ok &= value
+            print(f"    {'✓' if value else '✗'} {name}")
+        else:
+            print(f"      {name}: {value}")
+    return ok

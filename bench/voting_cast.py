@@ -75,6 +75,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._support import (  # noqa: E402
     ADMIN_URL,
     ROOT,
+    box_checks,
+    bulk_residents,
+    cookie_names,
+    login_sessions,
+    print_checks,
     create_database,
     database_url,
     drop_database,
@@ -104,16 +109,13 @@ def _django():
 def step_setup(args) -> dict:
     """Users, sessions, contests; returns everything the clients and checks need."""
     _django()
-    import secrets
     from datetime import timedelta
-    from importlib import import_module
 
     from django.apps import apps
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import connection
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils import timezone
 
     from voting.models import Contest, Option, Trustee
@@ -127,37 +129,8 @@ def step_setup(args) -> dict:
         )
     # One (unusable) password hash for everyone: hashing 3000 passwords would take minutes.
     password = make_password(None)
-    users = User.objects.bulk_create(
-        [User(username=f"voter{i:06d}", email=f"voter{i:06d}@example.org", password=password)
-         for i in range(args.voters)],
-        batch_size=1000,
-    )
-    if apps.is_installed("allauth.account"):
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.bulk_create(
-            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=1000
-        )
-    engine = import_module(settings.SESSION_ENGINE)
-    store_class = engine.SessionStore
-    model = store_class.get_model_class()
-    backend = "django.contrib.auth.backends.ModelBackend"
-    if backend not in settings.AUTHENTICATION_BACKENDS:
-        backend = settings.AUTHENTICATION_BACKENDS[-1]
-    expire = timezone.now() + timedelta(days=1)
-    voters, sessions = [], []
-    for user in users:
-        key = secrets.token_hex(16)  # 32 chars of [0-9a-f], as SessionStore generates
-        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: user.get_session_auth_hash()}
-        sessions.append(model(session_key=key, session_data=store_class().encode(data), expire_date=expire))
-        csrf = "".join(secrets.choice(CSRF_ALLOWED_CHARS) for _ in range(CSRF_SECRET_LENGTH))
-        voters.append({"user": user.pk, "session": key, "csrf": csrf})
-    model.objects.bulk_create(sessions, batch_size=1000)
-    prefix = getattr(store_class, "cache_key_prefix", None)
-    if prefix:  # cached_db: login writes the cache too, so the first vote does not miss it
-        from django.core.cache import cache
-
-        cache.set_many({prefix + s.session_key: store_class().decode(s.session_data) for s in sessions}, 86400)
+    users = bulk_residents("voter", args.voters, password_hash=password)
+    voters = login_sessions(users)
 
     trustees = User.objects.bulk_create(
         [User(username=f"trustee{i}", email=f"trustee{i}@example.org", password=password) for i in range(3)]
@@ -185,9 +158,7 @@ def step_setup(args) -> dict:
     return {
         "voters": voters,
         "contests": contests,
-        "session_cookie": settings.SESSION_COOKIE_NAME,
-        "csrf_cookie": settings.CSRF_COOKIE_NAME,
-        "csrf_header": settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"),
+        **cookie_names(),
         "allauth": apps.is_installed("allauth.account"),
         "session_engine": settings.SESSION_ENGINE,
     }
@@ -253,60 +224,21 @@ def step_probe(args) -> dict:
 def step_verify(args) -> dict:
     """The box after a run: counts, uniqueness, chain, sums, and the decrypted count."""
     _django()
-    import hashlib
     from datetime import timedelta
 
     from django.contrib.auth import get_user_model
-    from django.db.models import Count
     from django.utils import timezone
 
-    from voting import crypto
-    from voting.manifest import ballot_shape
-    from voting.models import Contest, Participation, Voter
+    from voting.models import Contest
     from voting.services import counting
 
     state = json.loads(Path(args.state).read_text())
     results = json.loads(Path(args.results).read_text())
     spec = state["contests"][results["contest"]]
     contest = Contest.objects.get(pk=spec["pk"])
-    checks: dict[str, object] = {}
-    ballots = contest.ballots.count()
-    participations = Participation.objects.filter(contest=contest).count()
     successes = results["successes"]
-    checks["ballots"] = ballots
-    checks["participations"] = participations
-    checks["successful responses"] = len(successes)
-    checks["ballots == participations == successes"] = ballots == participations == len(successes)
-    checks["contest.ballot_count matches"] = contest.ballot_count == ballots
-    duplicate_participations = (
-        Participation.objects.filter(contest=contest).values("voter").annotate(n=Count("id")).filter(n__gt=1).count()
-    )
-    duplicate_voters = (
-        Voter.objects.filter(contest=contest).values("user").annotate(n=Count("id")).filter(n__gt=1).count()
-    )
-    checks["no duplicate participation/voter"] = duplicate_participations == 0 and duplicate_voters == 0
-    users_with_success = [s["user"] for s in successes]
-    checks["at most one success per voter"] = len(set(users_with_success)) == len(users_with_success)
-    voted_users = set(
-        Participation.objects.filter(contest=contest).values_list("voter__user", flat=True)
-    )
-    checks["participating users == users told success"] = voted_users == set(users_with_success)
-    rows = list(contest.ballots.order_by("position").values_list("position", "tracker", "payload"))
-    checks["positions 1..n, no gap or duplicate"] = [r[0] for r in rows] == list(range(1, len(rows) + 1))
-    trackers = [r[1] for r in rows]
-    checks["trackers unique"] = len(set(trackers)) == len(trackers)
-    checks["trackers returned == trackers in box"] = set(trackers) == {s["tracker"] for s in successes}
-    checks["tracker == SHA-256(payload)"] = all(
-        hashlib.sha256(payload.encode("ascii")).hexdigest() == tracker for _p, tracker, payload in rows
-    )
-    try:
-        counting.verify_box_chain(contest)
-        checks["chain verifies (verify_box_chain)"] = True
-    except Exception as error:  # report, do not stop the other checks
-        checks["chain verifies (verify_box_chain)"] = f"FAILED: {error}"
-    n_slots = ballot_shape(contest.manifest).n_slots
-    resum = crypto.sum_encoded((json.loads(payload)["ciphertexts"] for _p, _t, payload in rows), n_slots)
-    checks["running sums == re-sum of stored ballots"] = list(resum) == counting.encrypted_sums(contest)
+    # Counts, uniqueness, receipts, chain and running sums (shared with bench/load and bench/faults).
+    checks = box_checks(contest, successes)
     # Close, bring 2 of 3 shares, count: the decrypted totals must be what the clients chose.
     Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
     contest.refresh_from_db()
@@ -508,18 +440,6 @@ class Server:
 def print_row(config: str, row: dict, ratio: str = "") -> None:
     print(f"{config:<10}{row['name']:<18}{row['requests']:>7}{row['rate']:>9.1f}{row['p50']:>9.1f}"
           f"{row['p95']:>9.1f}{row['p99']:>9.1f}{row['errors']:>7}{ratio:>12}")
-
-
-def print_checks(title: str, checks: dict) -> bool:
-    print(f"  checks ({title}):")
-    ok = True
-    for name, value in checks.items():
-        if isinstance(value, bool):
-            ok &= value
-            print(f"    {'✓' if value else '✗'} {name}")
-        else:
-            print(f"      {name}: {value}")
-    return ok
 
 
 def run_step(env, args, step: str, state_path: Path, results_path: Path | None = None) -> dict:
