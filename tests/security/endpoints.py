@@ -1,0 +1,90 @@
+"""Every form residents can post, as one line each: where it posts, who posts it, a valid payload.
+
+Adding an endpoint to the hostile-input suite is adding one ``Endpoint`` to
+``FORMS``: CSRF, markup injection, SQL-ish strings and forged ids are then
+tried on it. ``text_fields`` are the free-text fields an attacker controls.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    url: Callable  # town -> address
+    data: Callable  # town -> a valid payload
+    user: str = "author"  # which resident of the town posts it ("author", "other", or "trustee")
+    text_fields: tuple[str, ...] = ()
+    id_fields: tuple[str, ...] = ()  # fields naming a row by id: forged ids are tried there
+
+    def __str__(self):
+        return self.name
+
+    def fields_named(self, data: dict, names) -> list[str]:
+        """The payload's keys for these field names, whatever their form prefix (``roll-place``, ``q12-choice``)."""
+        return [key for key in data if any(key == name or key.endswith("-" + name) for name in names)]
+
+
+def user_of(town, endpoint: Endpoint):
+    return {"author": town.author, "other": town.other, "trustee": town.trustee.user}[endpoint.user]
+
+
+def idea_data(town):
+    return {"title": "Un jardin", "description": "Des bacs.", "council": "", "location": "Rue des Tilleuls",
+            "category": "environment", "cost": "3000", "image_description": ""}
+
+
+def profile_data(town):
+    return {"display_name": "Autrice", "council": "", "postcode": "", "birth_year": "1980"}
+
+
+def contact_data(town):
+    return {"sender_name": "Jean", "sender_email": "jean@example.org", "message": "Bonjour, un banc SVP."}
+
+
+def candidacy_data(town):
+    return {"council": str(town.town["centre"].pk), "name": "Jean Dupont", "statement": "Je me présente.",
+            "video_url": "", "consent": "on"}
+
+
+def roll_data(prefix):
+    return lambda town: {f"{prefix}-family_name": "Dupont", f"{prefix}-birth_date": "1980-07-14", f"{prefix}-place": "1"}
+
+
+def consultation_choice(town):
+    contest = town.consultation.contests()[0]
+    return {f"q{contest.pk}-choice": str(contest.options.order_by("position").first().pk)}
+
+
+def contest_choice(town):
+    return {"choice": str(town.contest.options.order_by("position").first().pk)}
+
+
+FORMS = [
+    Endpoint("idea submission", lambda t: t.budget.url + "idees/proposer/", idea_data,
+             text_fields=("title", "description", "location", "image_description"), id_fields=("council",)),
+    Endpoint("idea edit", lambda t: t.budget.url + f"idees/{t.idea.pk}/modifier/", idea_data,
+             text_fields=("title", "description", "location", "image_description"), id_fields=("council",)),
+    Endpoint("profile", lambda t: "/compte/profil/", profile_data, text_fields=("display_name", "postcode"),
+             id_fields=("council",)),
+    Endpoint("account deletion", lambda t: "/compte/profil/supprimer/", lambda t: {"password": "faux"},
+             text_fields=("password",)),
+    Endpoint("council contact", lambda t: t.council_page.url + "contact/", contact_data,
+             text_fields=("sender_name", "message")),
+    Endpoint("candidacy", lambda t: t.election.url + "candidature/", candidacy_data, user="other",
+             text_fields=("name", "statement", "video_url"), id_fields=("council",)),
+    Endpoint("election roll proof", lambda t: t.election.url + "inscription/", roll_data("roll"), user="other",
+             text_fields=("family_name", "place")),
+    Endpoint("consultation confirm", lambda t: t.consultation.url + "confirmer/", consultation_choice,
+             user="other", id_fields=("choice",)),
+    Endpoint("consultation cast", lambda t: t.consultation.url + "voter/", consultation_choice, user="other",
+             id_fields=("choice",)),
+    Endpoint("contest roll proof", lambda t: f"/vote/{t.contest.pk}/inscription/",
+             lambda t: roll_data(f"roll{t.contest.pk}")(t), user="other", text_fields=("family_name", "place")),
+    Endpoint("contest confirm", lambda t: f"/vote/{t.contest.pk}/confirmer/", contest_choice, user="other",
+             id_fields=("choice",)),
+    Endpoint("contest cast", lambda t: f"/vote/{t.contest.pk}/voter/", contest_choice, user="other",
+             id_fields=("choice",)),
+    Endpoint("trustee share download", lambda t: f"/vote/garant/{t.trustee.pk}/cle/", lambda t: {}, user="trustee"),
+]
