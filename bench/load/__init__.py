@@ -1,0 +1,1 @@
+"""Load test: simulated residents over the real HTTP stack (see run.py)."""
