@@ -14,7 +14,8 @@ MAX_QUERY_LENGTH = 200
 
 def search(request):
     """Full-text search over the live, public pages of the current site."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # NUL bytes are no search term, and the database refuses them (a 500 instead of an answer).
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     results = Page.objects.none()
     site = Site.find_for_request(request)
     if query and site:

@@ -1,0 +1,65 @@
+"""SQL-ish strings, NUL bytes and very long strings in every field and query parameter: a clear answer, never a 500.
+
+PostgreSQL refuses NUL in text (psycopg raises before the query): forms must
+turn it into a field error, and views reading the query string must not
+pass it to the database. CI runs this file on PostgreSQL.
+"""
+
+import pytest
+from django.test import Client
+
+from .endpoints import FORMS, user_of
+
+pytestmark = pytest.mark.django_db
+
+NASTY = ["' OR 1=1 --", "%", "_", "\\", "a\x00b", "\x00", "é" * 5000, "'; DROP TABLE budget_idea; --"]
+
+
+@pytest.mark.parametrize("value", NASTY, ids=["or", "percent", "underscore", "backslash", "nul-inside", "nul", "long", "drop"])
+@pytest.mark.parametrize("endpoint", [f for f in FORMS if f.text_fields], ids=str)
+def test_text_fields_answer_hostile_strings_without_an_error(town, endpoint, value):
+    client = Client(raise_request_exception=True)
+    client.force_login(user_of(town, endpoint))
+    data = endpoint.data(town)
+    for key in endpoint.fields_named(data, endpoint.text_fields):
+        response = client.post(endpoint.url(town), {**data, key: value})
+        assert response.status_code in (200, 302, 400), (key, response.status_code)
+        if "\x00" in value:
+            # Refused: nothing holding a NUL byte was stored.
+            assert response.status_code != 302 or endpoint.name in {"council contact", "election roll proof", "contest roll proof"}, key
+
+
+@pytest.mark.parametrize("value", NASTY, ids=["or", "percent", "underscore", "backslash", "nul-inside", "nul", "long", "drop"])
+def test_query_strings_answer_hostile_strings_without_an_error(town, value):
+    client = Client(raise_request_exception=True)
+    client.force_login(town.other)
+    contest = town.contest
+    addresses = [
+        ("/recherche/", {"q": value}),
+        ("/recherche/", {"q": "budget", "page": value}),
+        (town.budget.url, {"council": value, "category": value, "status": value, "page": value}),
+        (town.council_page.url.rsplit("/", 2)[0] + "/", {"postcode": value, "street": value}),
+        (f"/vote/{contest.pk}/verifier/", {"tracker": value}),
+        (f"/vote/{contest.pk}/", {"next": value}),
+        (town.consultation.url + "recus/", {"r": value}),
+    ]
+    for path, params in addresses:
+        response = client.get(path, params)
+        assert response.status_code in (200, 400, 404), (path, response.status_code)
+
+
+@pytest.mark.parametrize("tracker", ["%00", "a%00b", "'%20OR%201=1%20--", "x" * 3000])
+def test_receipt_addresses_with_hostile_trackers_are_not_found(town, tracker):
+    response = Client(raise_request_exception=True).get(f"/vote/{town.contest.pk}/recu/{tracker}/")
+    assert response.status_code == 404
+
+
+def test_a_nul_byte_is_refused_with_a_clear_message(town, nothing_changed):
+    client = Client()
+    client.force_login(town.author)
+    url = town.budget.url + "idees/proposer/"
+    data = {"title": "Un\x00jardin", "description": "Des bacs.", "category": "environment", "cost": "3000"}
+    with nothing_changed():
+        response = client.post(url, data)
+    assert response.status_code == 400
+    assert "caractère nul n’est pas autorisé" in response.content.decode()
