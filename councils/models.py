@@ -304,3 +304,6 @@ from .votes.models import (  # noqa: E402, F401
     ElectionTrustee,
     VoteNotice,
 )
+
+# Candidates' campaign kits (``councils/kits/``), likewise.
+from .kits.models import CandidateKit, KitTemplate  # noqa: E402, F401

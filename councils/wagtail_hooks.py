@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Council
 from .votes import hooks as _vote_hooks  # noqa: F401  (elections' and consultations' admin and hooks)
+from .kits import hooks as _kit_hooks  # noqa: F401  (campaign kits' admin and hooks)
 
 
 class CouncilFilterSet(WagtailFilterSet):

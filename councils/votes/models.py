@@ -248,6 +248,25 @@ class ElectionPage(RoutablePageMixin, VoteSchedule, Page):
 
         return election_results(request, self)
 
+    # Campaign kits (``councils.kits``): each approved candidate's public page and, for them, their kit.
+    @path("candidats/<int:candidate_id>-<str:slug>/", name="campaign")
+    def campaign(self, request, candidate_id, slug):
+        from ..kits.views import campaign_page
+
+        return campaign_page(request, self, candidate_id, slug)
+
+    @path("candidats/<int:candidate_id>/kit/", name="kit")
+    def kit(self, request, candidate_id):
+        from ..kits.views import ambassador_page
+
+        return ambassador_page(request, self, candidate_id)
+
+    @path("candidats/<int:candidate_id>/kit/<slug:key>/", name="kit_file")
+    def kit_file(self, request, candidate_id, key):
+        from ..kits.views import download
+
+        return download(request, self, candidate_id, key)
+
 
 class ElectionCouncil(Orderable):
     """A council elected in this election, and how many members it elects."""

@@ -1,0 +1,21 @@
+"""Who may see what of a campaign kit, as small named predicates (the views ask them)."""
+
+from ..votes.models import Candidate
+
+
+def is_approved(candidate: Candidate) -> bool:
+    return candidate.status == Candidate.Status.APPROVED
+
+
+def owns(user, candidate: Candidate) -> bool:
+    """The candidate's own account (a paper application has none)."""
+    return bool(user.is_authenticated and candidate.user_id and candidate.user_id == user.pk)
+
+
+def may_see_kit(user, candidate: Candidate) -> bool:
+    """The ambassador page and the files: the approved candidate themself, or staff who review candidates."""
+    return is_approved(candidate) and (owns(user, candidate) or user.has_perm("councils.view_candidate"))
+
+
+def may_edit_templates(user) -> bool:
+    return user.has_perm("councils.change_kittemplate")
