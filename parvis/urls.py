@@ -27,3 +27,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A lost connection to PostgreSQL, Redis or the task queue answers 503 "try again" (parvis/errors.py).
+handler500 = "parvis.errors.server_error"

@@ -40,13 +40,22 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured("Set the CELERY_BROKER_URL environment variable (Redis).")
 
+# Redis down must not take the site down (bench/faults/README.md): reads miss, writes are
+# dropped, except the rate limits that guard against guessing, which answer 503 "retry".
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "parvis.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("REDIS_URL", CELERY_BROKER_URL),
+        "OPTIONS": {
+            "STRICT_KEY_PREFIXES": ["allauth:rl:", "voting:roll-attempts:", "councils:contact:"],
+            "socket_connect_timeout": 2,
+            "socket_timeout": 2,
+        },
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only (one indexed read per request): a resident stays logged
+# in while Redis is down, and a logout can never be undone by a cache that comes back stale.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
