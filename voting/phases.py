@@ -18,14 +18,15 @@ class Phase(models.TextChoices):
 def contest_phase(contest, now=None) -> Phase:
     """Where a contest stands at ``now``.
 
-    A sealed contest opens only once every trustee has taken their key share:
-    until then no share may still be waiting on the server while ballots
-    arrive.
+    A sealed contest opens only once every trustee has taken their key share
+    (``keys_delivered_at``, set by the last download): until then no share
+    may still be waiting on the server while ballots arrive. Computed
+    without a query, as it runs on every ballot page and every vote.
     """
     now = now or timezone.now()
     if contest.sealed_at is None:
         return Phase.DRAFT
-    if now < contest.opens_at or contest.trustees.filter(share_downloaded_at__isnull=True).exists():
+    if now < contest.opens_at or contest.keys_delivered_at is None:
         return Phase.SCHEDULED
     if now < contest.closes_at:
         return Phase.OPEN

@@ -6,7 +6,7 @@ from django.utils import timezone
 from .exceptions import NotReady
 from .models import Contest, Result, VoterRoll
 from .phases import Phase, contest_phase
-from .services import counting, roll
+from .services import chaining, counting, roll
 
 
 @shared_task(acks_late=True)
@@ -24,6 +24,18 @@ def count_contest(contest_id: int) -> bool:
         return False
     counting.count_contest(contest=contest)
     return True
+
+
+@shared_task(acks_late=True)
+def chain_ballots(contest_id: int) -> int:
+    """Append a contest's cast ballots to its hash chain (queued by casting; safe to run twice)."""
+    return chaining.chain_ballots(contest_id=contest_id)
+
+
+@shared_task
+def chain_waiting_ballots() -> dict[int, int]:
+    """Beat, every 30 seconds: append any ballot whose chaining run was lost (broker down, crash)."""
+    return chaining.chain_waiting_ballots()
 
 
 @shared_task

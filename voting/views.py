@@ -141,10 +141,13 @@ def check_receipt(request, pk):
     """Public: is this receipt in the box? Also shows the box's current fingerprint."""
     contest = _sealed_contest(pk)
     form = ReceiptCheckForm(request.GET or None)
-    found = None
+    found = ballot = None
     if form.is_valid():
-        found = find_receipt(contest=contest, tracker=form.cleaned_data["tracker"]) is not None
-    return TemplateResponse(request, "voting/check_receipt.html", {"contest": contest, "form": form, "found": found})
+        ballot = find_receipt(contest=contest, tracker=form.cleaned_data["tracker"])
+        found = ballot is not None
+    return TemplateResponse(request, "voting/check_receipt.html", {
+        "contest": contest, "form": form, "found": found, "chained": bool(ballot and ballot.position),
+    })
 
 
 @require_GET

@@ -155,6 +155,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "proclaim-due-contests": {"task": "voting.tasks.proclaim_due_contests", "schedule": 60.0},
+    "chain-waiting-ballots": {"task": "voting.tasks.chain_waiting_ballots", "schedule": 30.0},
     "send-vote-notices": {"task": "councils.tasks.send_vote_notices", "schedule": 300.0},
     "announce-budget-phases": {"task": "budget.tasks.announce_budget_phases", "schedule": 300.0},
 }

@@ -9,6 +9,7 @@ from voting import crypto
 from voting.exceptions import AlreadyVoted, InvalidChoice, NotEligible, VoteNotOpen
 from voting.models import Ballot, Contest, Participation
 from voting.services.casting import cast_vote, find_receipt
+from voting.services.chaining import chain_ballots
 from voting.services.eligibility import can_vote
 
 from .factories import close, make_contest, make_user, open_contest, option_ids, sealed
@@ -21,16 +22,22 @@ def box_state(contest):
     return (Ballot.objects.count(), Participation.objects.count(), contest.ballot_count, contest.head_hash)
 
 
-def test_a_vote_lands_in_the_box_with_a_receipt_and_extends_the_chain():
+def test_a_vote_lands_in_the_box_with_a_receipt_and_extends_the_chain(django_capture_on_commit_callbacks):
     contest, _ = open_contest()
     resident = make_user("amina")
     genesis = contest.head_hash
 
-    tracker = cast_vote(contest=contest, user=resident, option_ids=[option_ids(contest)["Oui"]])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        tracker = cast_vote(contest=contest, user=resident, option_ids=[option_ids(contest)["Oui"]])
 
-    contest.refresh_from_db()
     ballot = Ballot.objects.get()
-    assert ballot.tracker == tracker and ballot.position == 1 and contest.ballot_count == 1
+    assert ballot.tracker == tracker and ballot.position is None  # in the box, not yet chained
+    assert find_receipt(contest=contest, tracker=tracker) == ballot
+    assert len(queued) == 1
+    queued[0]()  # after the commit: the chaining run (inline, as Celery runs eagerly here)
+    contest.refresh_from_db()
+    ballot.refresh_from_db()
+    assert ballot.position == 1 and contest.ballot_count == 1
     assert ballot.entry_hash == contest.head_hash == crypto.entry_hash(genesis, tracker)
     assert crypto.Ballot.from_json(ballot.payload).hash == tracker
     assert Participation.objects.get().channel == Participation.Channel.ONLINE
@@ -106,6 +113,9 @@ def test_running_sums_equal_the_sum_of_the_stored_ballots():
     ids = option_ids(contest)
     for number, choice in enumerate([["A"], ["B", "C"], [], ["A", "C"]]):
         cast_vote(contest=contest, user=make_user(f"v{number}"), option_ids=[ids[label] for label in choice])
+        if number == 1:
+            assert chain_ballots(contest_id=contest.pk) == 2  # two batches: the sums carry over
+    assert chain_ballots(contest_id=contest.pk) == 2
     contest.refresh_from_db()
     ballots = [crypto.Ballot.from_json(b.payload) for b in Ballot.objects.order_by("position")]
     sums = crypto.sum_ballots(ballots, 4)

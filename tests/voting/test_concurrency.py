@@ -73,3 +73,95 @@ def test_concurrent_voters_all_land_in_one_unbroken_chain(migrated_data):
     assert [r[0] for r in rows] == list(range(1, 13)) and contest.ballot_count == 12
     genesis = crypto.genesis_hash(contest.manifest_hash)
     assert crypto.verify_chain(genesis, [r[1] for r in rows], [r[2] for r in rows], head=contest.head_hash) is None
+
+
+def test_votes_and_chaining_runs_interleave_without_losing_or_repeating_a_ballot(migrated_data):
+    from voting import crypto
+    from voting.services import chaining
+
+    contest, _ = open_contest()
+    ids = option_ids(contest)
+    voters = [make_user(f"busy{n}") for n in range(16)]
+    done = threading.Event()
+
+    def chainer():
+        while not done.is_set():
+            chaining.chain_ballots(contest_id=contest.pk)
+        connections.close_all()
+
+    thread = threading.Thread(target=chainer)
+    thread.start()
+    try:
+        outcomes = run_concurrently(
+            lambda i: cast_vote(contest=contest, user=voters[i], option_ids=[ids["Oui" if i % 3 else "Non"]]), 16
+        )
+    finally:
+        done.set()
+        thread.join(timeout=60)
+    chaining.chain_ballots(contest_id=contest.pk)
+
+    assert all(isinstance(o, str) for o in outcomes), outcomes
+    contest.refresh_from_db()
+    rows = list(Ballot.objects.filter(contest=contest).order_by("position").values_list("position", "tracker", "entry_hash", "payload"))
+    assert [r[0] for r in rows] == list(range(1, 17)) and contest.ballot_count == 16
+    assert sorted(r[1] for r in rows) == sorted(outcomes)
+    genesis = crypto.genesis_hash(contest.manifest_hash)
+    assert crypto.verify_chain(genesis, [r[1] for r in rows], [r[2] for r in rows], head=contest.head_hash) is None
+    resum = crypto.sum_ballots([crypto.Ballot.from_json(r[3]) for r in rows], 3)
+    assert [c.to_dict() for c in resum] == contest.encrypted_sums
+
+
+def test_the_close_waits_for_a_vote_in_flight_and_refuses_the_next(migrated_data, monkeypatch):
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voting.exceptions import VoteNotOpen
+    from voting.models import Contest
+    from voting.services import casting, chaining
+
+    contest, _ = open_contest()
+    ids = option_ids(contest)
+    closes_at = timezone.now() + timedelta(seconds=1)
+    Contest.objects.filter(pk=contest.pk).update(closes_at=closes_at)
+    contest.refresh_from_db()
+    in_flight, original = threading.Event(), casting.hold_box_open
+
+    def slow_hold(contest_id):
+        original(contest_id)
+        in_flight.set()
+        time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.5)  # still inside when the close comes
+
+    monkeypatch.setattr(casting, "hold_box_open", slow_hold)
+    early, late = make_user("justintime"), make_user("toolate")
+    outcomes = {}
+
+    def vote():
+        try:
+            outcomes["early"] = cast_vote(contest=contest, user=early, option_ids=[ids["Oui"]])
+        finally:
+            connections.close_all()
+
+    def close_the_box():
+        try:
+            in_flight.wait(10)
+            while timezone.now() < closes_at:
+                time.sleep(0.05)
+            outcomes["closed"] = chaining.close_box(contest=contest)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=vote), threading.Thread(target=close_the_box)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert isinstance(outcomes["early"], str)  # cast before the close: the close waited for it
+    assert outcomes["closed"].ballot_count == 1
+    assert Ballot.objects.get(contest=contest).tracker == outcomes["early"]
+    monkeypatch.setattr(casting, "hold_box_open", original)
+    with pytest.raises(VoteNotOpen):
+        cast_vote(contest=contest, user=late, option_ids=[ids["Non"]], now=contest.opens_at + timedelta(seconds=1))
+    assert Ballot.objects.filter(contest=contest).count() == Participation.objects.filter(contest=contest).count() == 1

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from voting.exceptions import ContestFrozen, NotReady, VotingError
 from voting.manifest import manifest_hash
@@ -20,7 +20,7 @@ def test_sealing_refuses_an_incomplete_contest_with_every_reason():
     contest = make_contest(options=(), trustees=0, roll=None)
     Contest.objects.filter(pk=contest.pk).update(eligibility=Contest.Eligibility.ROLL)
     contest.refresh_from_db()
-    with pytest.raises(NotReady) as error:
+    with translation.override("en"), pytest.raises(NotReady) as error:
         setup.seal_contest(contest=contest)
     message = str(error.value)
     assert "options" in message and "trustees" in message and "roll" in message
@@ -71,6 +71,8 @@ def test_phases_follow_dates_and_wait_for_every_share():
     assert contest_phase(contest, later) is Phase.SCHEDULED  # shares still waiting on the server
     for trustee in contest.trustees.all():
         setup.download_share(trustee=trustee, user=trustee.user)
+        contest.refresh_from_db()
+        assert (contest.keys_delivered_at is None) == contest.trustees.filter(share_downloaded_at=None).exists()
     assert contest_phase(contest, now) is Phase.SCHEDULED
     assert contest_phase(contest, later) is Phase.OPEN
     assert contest_phase(contest, contest.closes_at) is Phase.CLOSED

@@ -79,15 +79,18 @@ class Ballot(models.Model):
 
     ``payload`` is the canonical JSON of the ciphertexts and proofs;
     ``tracker`` is its SHA-256 (the voter's receipt); ``entry_hash`` chains it
-    to the previous ballot: SHA-256(previous entry ‖ tracker).
+    to the previous ballot: SHA-256(previous entry ‖ tracker). A ballot is
+    in the box from the moment it is cast; ``position`` and ``entry_hash``
+    stay empty until the next batch appends it to the chain, seconds later
+    (see ``voting.services.chaining``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contest = models.ForeignKey("voting.Contest", on_delete=models.PROTECT, related_name="ballots")
-    position = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(null=True, blank=True)
     payload = models.TextField()
     tracker = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("ballot")
@@ -96,4 +99,8 @@ class Ballot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contest", "position"], name="voting_ballot_unique_position"),
             models.UniqueConstraint(fields=["contest", "tracker"], name="voting_ballot_unique_tracker"),
+        ]
+        indexes = [
+            # The chainer's query: the few ballots of a contest not yet in the chain.
+            models.Index(fields=["contest", "tracker"], condition=Q(position__isnull=True), name="voting_ballot_pending"),
         ]

@@ -65,10 +65,16 @@ class Contest(ClusterableModel):
     manifest = models.JSONField(null=True, blank=True, editable=False)
     manifest_hash = models.CharField(max_length=64, blank=True, editable=False)
 
-    # The box's running state, updated under a row lock with each ballot.
+    # When the last trustee took their share: the vote may open only from then on.
+    keys_delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # The chained part of the box: ballots are appended in batches (services.chaining)
+    # under a row lock, so casting itself never waits for it.
     ballot_count = models.PositiveIntegerField(default=0, editable=False)
     head_hash = models.CharField(max_length=64, blank=True, editable=False)
     encrypted_sums = models.JSONField(null=True, blank=True, editable=False)
+    # Set once, after the close, when the last ballots are chained: nothing enters the box after it.
+    box_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("contest")

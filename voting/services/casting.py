@@ -1,9 +1,11 @@
 """Casting: one vote per voter, encrypted, chained into the box, with a receipt.
 
-The contest row is locked for the few milliseconds it takes to record the
-participation, append the ballot to the hash chain and add it to the
-running encrypted sums; the unique constraint on participations is the last
-guard should anything bypass the lock. Encryption happens before the lock.
+A vote is one short transaction — the participation, then the ballot —
+that takes no lock other voters wait for: the unique constraint on
+participations is the guard against a second vote, and the box's shared
+lock only keeps the close waiting for votes in flight. The ballot is
+appended to the hash chain and the running sums in batches
+(:mod:`.chaining`). Encryption happens before the transaction.
 """
 
 from collections.abc import Iterable
@@ -14,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from .. import crypto
 from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, VoteNotOpen
+from ..locks import hold_box_open
 from ..manifest import ballot_shape, choices_vector
 from ..models import Ballot, Contest, Participation, Voter
 from ..phases import Phase, contest_phase
+from .chaining import request_chaining
 from .eligibility import voter_for
 
 
@@ -81,18 +85,15 @@ def cast_vote(*, contest: Contest, user, option_ids: Iterable[int], now=None) ->
     return append_ballot(contest=contest, voter=voter, ballot=ballot, now=now)
 
 
-# Only what the append needs: the manifest and key stay out of the locked read.
-_BOX_FIELDS = ("pk", "opens_at", "closes_at", "ballot_count", "head_hash", "encrypted_sums")
-
-
 def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", now=None) -> str:
     """Write the participation and the ballot in one transaction; return the tracker.
 
     The participation is inserted first: a second vote fails on its unique
-    constraint before the contest row is locked. The lock then covers only
-    the append to the chain and the running sums, a few milliseconds. The
-    caller has checked the phase (trustees' shares included); the dates are
-    checked again on the locked row, so a vote cannot slip past the close.
+    constraint. The box's lock is then taken in shared mode — voters never
+    wait for each other, only the close waits for them (``voting.locks``) —
+    and the dates and the box are checked again under it, so no ballot can
+    slip in once the box is closed. The ballot joins the hash chain and the
+    running sums with the next batch (``services.chaining``), seconds later.
     """
     now = now or timezone.now()
     tracker = ballot.hash
@@ -103,25 +104,18 @@ def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", no
             Participation.objects.create(contest_id=contest.pk, voter=voter, channel=Participation.Channel.ONLINE)
         except IntegrityError:
             raise AlreadyVoted() from None  # leaving the block rolls the transaction back
-        locked = Contest.objects.select_for_update().only(*_BOX_FIELDS).get(pk=contest.pk)
-        if not locked.opens_at <= now < locked.closes_at:
+        hold_box_open(contest.pk)
+        opens_at, closes_at, box_closed_at = Contest.objects.filter(pk=contest.pk).values_list(
+            "opens_at", "closes_at", "box_closed_at"
+        ).get()
+        if box_closed_at is not None or not opens_at <= now < closes_at:
             raise VoteNotOpen()
-        position = locked.ballot_count + 1
-        entry = crypto.entry_hash(locked.head_hash, tracker)
         try:
-            Ballot.objects.create(
-                contest_id=contest.pk, position=position, payload=ballot.to_json(), tracker=tracker, entry_hash=entry
-            )
+            Ballot.objects.create(contest_id=contest.pk, payload=ballot.to_json(), tracker=tracker)
         except IntegrityError:
             raise InvalidChoice(_("This ballot is already in the box.")) from None  # a replayed copy
-        sums = [crypto.Ciphertext.from_dict(c, allow_identity=True) for c in locked.encrypted_sums or []]
-        if not sums:
-            sums = list(ballot.ciphertexts)
-        else:
-            sums = [total + new for total, new in zip(sums, ballot.ciphertexts, strict=True)]
-        Contest.objects.filter(pk=contest.pk).update(
-            ballot_count=position, head_hash=entry, encrypted_sums=[c.to_dict() for c in sums]
-        )
+        # A failure to schedule the chaining must not turn a recorded vote into an error page.
+        transaction.on_commit(lambda: request_chaining(contest.pk), robust=True)
     return tracker
 
 

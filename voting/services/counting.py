@@ -21,6 +21,7 @@ from ..manifest import ballot_shape
 from ..models import Contest, PaperResult, Participation, Result, Trustee
 from ..phases import Phase, contest_phase
 from .audit import log
+from .chaining import close_box
 
 
 def encrypted_sums(contest: Contest) -> list["crypto.Ciphertext"]:
@@ -57,6 +58,7 @@ def submit_share(*, trustee: Trustee, user, share_document: str | bytes, now=Non
         raise
     except (ValueError, KeyError, TypeError, AttributeError):
         raise InvalidShare() from None
+    contest = close_box(contest=contest, now=now)  # the partial decryption is of the final sums
     partial = crypto.partial_decrypt(share, public, encrypted_sums(contest), contest.manifest_hash)
     del share
     Trustee.objects.filter(pk=trustee.pk).update(partial_decryption=partial.to_dict())
@@ -87,12 +89,15 @@ def count_contest(*, contest: Contest, now=None) -> Result:
     """Combine the trustees' partial decryptions into the online count.
 
     Also re-checks the hash chain's head against the stored ballots'
-    entries, so a tampered box is caught before anything is announced.
+    entries (every ballot chained, none waiting), so a tampered box is
+    caught before anything is announced.
     """
     now = now or timezone.now()
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest.pk)
         check_ready_to_count(contest, now)
+        if contest.box_closed_at is None:  # shares are brought only after close_box: a box tampered with
+            raise VotingError(_("The ballot box was not closed before the key shares were brought."))
         verify_box_chain(contest)
         public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
         partials = [

@@ -99,7 +99,8 @@ def download_share(*, trustee: Trustee, user) -> dict:
         pending = TrusteeShare.objects.select_for_update().filter(trustee=trustee).first()
         if pending is None:
             raise VotingError(_("This key share has already been downloaded. It is not kept on the server."))
-        contest = Contest.objects.get(pk=trustee.contest_id)  # as sealed, whatever the caller holds
+        # Locked, so that of two trustees downloading at once the second sees the first's share gone.
+        contest = Contest.objects.select_for_update().get(pk=trustee.contest_id)
         document = {
             "format": "parvis-key-share/1",
             "contest": contest.pk,
@@ -110,7 +111,10 @@ def download_share(*, trustee: Trustee, user) -> dict:
             "share": pending.share,
         }
         pending.delete()
-        Trustee.objects.filter(pk=trustee.pk).update(share_downloaded_at=timezone.now())
+        now = timezone.now()
+        Trustee.objects.filter(pk=trustee.pk).update(share_downloaded_at=now)
+        if not TrusteeShare.objects.filter(trustee__contest_id=contest.pk).exists():
+            Contest.objects.filter(pk=contest.pk, keys_delivered_at=None).update(keys_delivered_at=now)
         log(contest=contest, action="share_downloaded", actor=user, trustee=trustee.index)
     return document
 
@@ -120,7 +124,7 @@ def set_dates_by_hand(*, contest: Contest, actor, open_now: bool = False, close_
     now = now or timezone.now()
     phase = contest_phase(contest, now)
     if open_now:
-        if phase is not Phase.SCHEDULED or contest.trustees.filter(share_downloaded_at__isnull=True).exists():
+        if phase is not Phase.SCHEDULED or contest.keys_delivered_at is None:
             raise NotReady(_("Only a sealed vote whose trustees all have their share can be opened."))
         contest.opens_at = now
         log(contest=contest, action="open_by_hand", actor=actor)

@@ -1,0 +1,141 @@
+"""The box's chain, appended in batches: order, sums, the close, and what a voter sees meanwhile."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from voting import crypto
+from voting.exceptions import NotReady, VoteNotOpen, VotingError
+from voting.models import AuditEvent, Ballot, Contest, Participation, Result
+from voting.services import chaining, counting
+from voting.services.casting import cast_vote
+
+from .factories import close, make_user, open_contest, option_ids, share_file
+
+pytestmark = pytest.mark.django_db
+
+
+def cast_many(contest, choices, prefix="v"):
+    ids = option_ids(contest)
+    return [
+        cast_vote(contest=contest, user=make_user(f"{prefix}{n}"), option_ids=[ids[c]] if c else [])
+        for n, c in enumerate(choices)
+    ]
+
+
+def chained_rows(contest):
+    return list(contest.ballots.order_by("position").values_list("position", "tracker", "entry_hash"))
+
+
+def test_a_batch_appends_waiting_ballots_in_tracker_order_and_extends_the_sums():
+    contest, _ = open_contest()
+    trackers = cast_many(contest, ["Oui", "Non", None, "Oui"])
+    assert chaining.waiting_ballots(contest) == 4 and contest.ballots.filter(position__isnull=False).count() == 0
+
+    assert chaining.chain_ballots(contest_id=contest.pk) == 4
+    assert chaining.chain_ballots(contest_id=contest.pk) == 0  # nothing twice
+
+    contest.refresh_from_db()
+    rows = chained_rows(contest)
+    assert [r[0] for r in rows] == [1, 2, 3, 4] and contest.ballot_count == 4
+    assert [r[1] for r in rows] == sorted(trackers)  # a hash order, not the arrival order
+    genesis = crypto.genesis_hash(contest.manifest_hash)
+    assert crypto.verify_chain(genesis, [r[1] for r in rows], [r[2] for r in rows], head=contest.head_hash) is None
+    stored = [crypto.Ballot.from_json(p) for p in contest.ballots.values_list("payload", flat=True)]
+    assert [c.to_dict() for c in crypto.sum_ballots(stored, 3)] == contest.encrypted_sums
+
+
+def test_large_backlogs_are_appended_in_several_transactions(monkeypatch):
+    monkeypatch.setattr(chaining, "BATCH_SIZE", 2)
+    contest, _ = open_contest()
+    cast_many(contest, ["Oui"] * 5)
+    assert chaining.chain_ballots(contest_id=contest.pk) == 5
+    contest.refresh_from_db()
+    assert [r[0] for r in chained_rows(contest)] == [1, 2, 3, 4, 5] and contest.ballot_count == 5
+
+
+def test_one_chaining_run_is_queued_however_many_votes_arrive(monkeypatch):
+    from voting import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.chain_ballots, "delay", queued.append)
+    contest, _ = open_contest()
+    chaining.request_chaining(contest.pk)
+    chaining.request_chaining(contest.pk)
+    assert queued == [contest.pk]
+    chaining.chain_ballots(contest_id=contest.pk)  # the run starts: the next vote queues the next run
+    chaining.request_chaining(contest.pk)
+    assert queued == [contest.pk, contest.pk]
+
+
+def test_the_beat_sweep_appends_ballots_whose_run_was_lost():
+    contest, _ = open_contest()
+    other, _ = open_contest(title="Autre")
+    cast_many(contest, ["Oui", "Non"])
+    cast_many(other, ["Oui"], prefix="w")
+    assert chaining.chain_waiting_ballots() == {contest.pk: 2, other.pk: 1}
+    assert not Ballot.objects.filter(position__isnull=True).exists()
+
+
+def test_the_box_closes_only_after_the_vote_and_then_holds_every_ballot():
+    contest, _ = open_contest()
+    cast_many(contest, ["Oui", "Non", "Oui"])
+    with pytest.raises(NotReady):
+        chaining.close_box(contest=contest)
+    assert Contest.objects.get(pk=contest.pk).box_closed_at is None
+
+    close(contest)
+    closed = chaining.close_box(contest=contest)
+    assert closed.box_closed_at is not None and closed.ballot_count == 3
+    assert chaining.waiting_ballots(contest) == 0
+    assert chaining.close_box(contest=contest).box_closed_at == closed.box_closed_at  # idempotent
+    assert AuditEvent.objects.filter(contest=contest, action="box_closed").count() == 1
+
+
+def test_no_ballot_enters_a_closed_box_even_with_a_time_from_before_the_close():
+    contest, _ = open_contest()
+    ids = option_ids(contest)
+    opened_at = contest.opens_at
+    close(contest)
+    chaining.close_box(contest=contest)
+    # A request that started before the close and waited on the lock carries an earlier "now".
+    with pytest.raises(VoteNotOpen):
+        cast_vote(contest=contest, user=make_user("late"), option_ids=[ids["Oui"]], now=opened_at)
+    assert Ballot.objects.filter(contest=contest).count() == 0
+    assert Participation.objects.filter(contest=contest).count() == 0
+
+
+def test_the_first_share_brought_closes_the_box_so_waiting_ballots_are_counted():
+    contest, shares = open_contest()
+    cast_many(contest, ["Oui", "Oui", "Non", None])  # no chaining run: all four waiting
+    close(contest)
+    for trustee, share in zip(contest.trustees.order_by("index")[:2], shares, strict=False):
+        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    result = counting.count_contest(contest=Contest.objects.get(pk=contest.pk))
+    ids = option_ids(contest)
+    assert result.online_counts == {str(ids["Oui"]): 2, str(ids["Non"]): 1} and result.online_blank == 1
+    assert result.online_ballots == 4
+
+
+def test_a_box_reopened_behind_the_engines_back_is_not_counted():
+    contest, shares = open_contest()
+    cast_many(contest, ["Oui"])
+    close(contest)
+    for trustee, share in zip(contest.trustees.order_by("index")[:2], shares, strict=False):
+        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    Contest.objects.filter(pk=contest.pk).update(box_closed_at=None)
+    with pytest.raises(VotingError):
+        counting.count_contest(contest=Contest.objects.get(pk=contest.pk))
+    assert not Result.objects.filter(contest=contest).exists()
+
+
+def test_a_ballot_waiting_for_the_chain_is_found_by_the_public_check(client):
+    contest, _ = open_contest()
+    [tracker] = cast_many(contest, ["Oui"])
+    url = reverse("voting:check_receipt", args=[contest.pk])
+    with translation.override("en"):
+        waiting = client.get(url, {"tracker": tracker}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        chaining.chain_ballots(contest_id=contest.pk)
+        chained = client.get(url, {"tracker": tracker}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This receipt is in the ballot box." in waiting and "within a minute" in waiting
+    assert "This receipt is in the ballot box." in chained and "within a minute" not in chained

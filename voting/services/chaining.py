@@ -1,0 +1,135 @@
+"""Appending cast ballots to the box's hash chain, in batches.
+
+Casting writes the ballot without a place in the chain (``position`` empty)
+and returns: the ballot is in the box, and its receipt can be checked, from
+that moment. ``chain_ballots`` then appends every waiting ballot in one
+transaction — positions, entry hashes, the running encrypted sums and the
+new head — under the contest's row lock. One lock per batch instead of one
+per vote is what lets votes arrive in parallel (``bench/voting_cast.py``).
+Within a batch ballots are ordered by tracker, a hash: the chain's order
+then tells even less about who voted when than the arrival order would.
+
+Nothing is decrypted from an incomplete chain: ``close_box`` runs before the
+first trustee's partial decryption; it waits for the ballots still being
+cast, appends the last ones and closes the box for good.
+"""
+
+import json
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import crypto
+from ..exceptions import NotReady
+from ..locks import hold_box_exclusively
+from ..manifest import ballot_shape
+from ..models import Ballot, Contest
+from ..phases import Phase, contest_phase
+from .audit import log
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+"""Ballots appended per transaction: large enough to make the lock rare, small enough to keep it short."""
+
+_BOX_FIELDS = ("pk", "manifest", "ballot_count", "head_hash", "encrypted_sums")
+
+
+def _queued_key(contest_id: int) -> str:
+    return f"voting:chain-queued:{contest_id}"
+
+
+def request_chaining(contest_id: int) -> None:
+    """After a ballot is committed: make sure a chaining run will come, without queueing one per vote.
+
+    A marker in the cache says "a run is queued and has not started"; the
+    run removes it before reading the waiting ballots, so a ballot
+    committed after that read queues the next run. Should the broker or
+    the cache be down, the ballot is still safely in the box: the beat's
+    sweep (``chain_waiting_ballots``) or the close appends it.
+    """
+    from ..tasks import chain_ballots as chain_task  # tasks import the services
+
+    if cache.add(_queued_key(contest_id), True, timeout=60):
+        chain_task.delay(contest_id)
+
+
+def chain_ballots(*, contest_id: int) -> int:
+    """Append every ballot waiting in this contest's box to its chain; return how many."""
+    cache.delete(_queued_key(contest_id))
+    appended = 0
+    while True:
+        with transaction.atomic():
+            batch = _append_batch(contest_id)
+        appended += batch
+        if batch < BATCH_SIZE:
+            return appended
+
+
+def _append_batch(contest_id: int) -> int:
+    """Inside a transaction: chain up to BATCH_SIZE waiting ballots (in tracker order)."""
+    contest = Contest.objects.select_for_update(no_key=True).only(*_BOX_FIELDS).get(pk=contest_id)
+    rows = list(
+        Ballot.objects.filter(contest_id=contest_id, position__isnull=True)
+        .order_by("tracker")
+        .values_list("pk", "tracker", "payload")[:BATCH_SIZE]
+    )
+    if not rows:
+        return 0
+    n_slots = ballot_shape(contest.manifest).n_slots
+    added = crypto.sum_encoded((json.loads(payload)["ciphertexts"] for _pk, _tracker, payload in rows), n_slots)
+    if contest.encrypted_sums:
+        sums = [crypto.Ciphertext.from_dict(c, allow_identity=True) + new
+                for c, new in zip(contest.encrypted_sums, added, strict=True)]
+    else:
+        sums = list(added)
+    position, head, chained = contest.ballot_count, contest.head_hash, []
+    for pk, tracker, _payload in rows:
+        position += 1
+        head = crypto.entry_hash(head, tracker)
+        chained.append(Ballot(pk=pk, position=position, entry_hash=head))
+    Ballot.objects.bulk_update(chained, ["position", "entry_hash"], batch_size=500)
+    Contest.objects.filter(pk=contest_id).update(
+        ballot_count=position, head_hash=head, encrypted_sums=[c.to_dict() for c in sums]
+    )
+    return len(rows)
+
+
+def waiting_ballots(contest: Contest) -> int:
+    """How many cast ballots are not in the chain yet (seconds' worth while the vote is busy)."""
+    return Ballot.objects.filter(contest=contest, position__isnull=True).count()
+
+
+def chain_waiting_ballots() -> dict[int, int]:
+    """Every contest's waiting ballots, appended: the beat's safety net when a chaining run was lost."""
+    waiting = Ballot.objects.filter(contest=OuterRef("pk"), position__isnull=True)
+    return {
+        contest_id: chain_ballots(contest_id=contest_id)
+        for contest_id in Contest.objects.filter(Exists(waiting)).values_list("pk", flat=True)
+    }
+
+
+def close_box(*, contest: Contest, now=None) -> Contest:
+    """After the close: wait for ballots still being cast, chain the last ones, accept none after.
+
+    Idempotent. Called before the first partial decryption, which must be
+    computed on the final sums, and again by the count.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        hold_box_exclusively(contest.pk)
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if locked.box_closed_at is not None:
+            return locked
+        if contest_phase(locked, now) is not Phase.CLOSED:
+            raise NotReady(_("The ballot box closes only once the vote is over."))
+        while _append_batch(locked.pk) == BATCH_SIZE:
+            pass
+        Contest.objects.filter(pk=locked.pk).update(box_closed_at=now)
+        locked.refresh_from_db()
+        log(contest=locked, action="box_closed", ballots=locked.ballot_count, head=locked.head_hash)
+    return locked
