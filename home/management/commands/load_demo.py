@@ -7,10 +7,12 @@ from django.core.management.base import BaseCommand
 
 from budget import demo as budget_demo
 from councils import demo as councils_demo
+from councils.kits import demo as kits_demo
 from home import demo as home_demo
 from home import demo_votes
 
 DEMO_LOADERS = [home_demo.load, councils_demo.load, demo_votes.load, budget_demo.load]
+DEMO_LOADERS.append(kits_demo.load)  # after the election whose candidates it dresses
 
 
 class Command(BaseCommand):
