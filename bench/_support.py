@@ -14,6 +14,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,8 +201,17 @@ def box_checks(contest, successes: list[dict], *, unanswered: int = 0) -> dict:
     from voting.models import Contest, Participation, Voter
     from voting.services import counting
 
-    contest = Contest.objects.get(pk=contest.pk)
     checks: dict[str, object] = {}
+    # Ballots join the hash chain in batches, by a Celery worker, seconds after they are cast:
+    # give the worker time for the last ones, and say how many were waiting.
+    waiting = contest.ballots.filter(position__isnull=True)
+    checks["ballots waiting for the chain at the check"] = waiting.count()
+    start = time.monotonic()
+    while waiting.exists() and time.monotonic() - start < 120:
+        time.sleep(0.1)
+    checks["seconds until the worker had chained them"] = round(time.monotonic() - start, 2)
+    checks["every ballot chained by the worker"] = not waiting.exists()
+    contest = Contest.objects.get(pk=contest.pk)
     rows = list(contest.ballots.order_by("position").values_list("position", "tracker", "payload"))
     participations = Participation.objects.filter(contest=contest, channel=Participation.Channel.ONLINE).count()
     checks["ballots"] = len(rows)

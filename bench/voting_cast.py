@@ -29,8 +29,8 @@ keep-alive ``http.client`` connection, send:
    shared, so the ratio uses the mean of both baseline rates).
 
 While the votes run, a sampler reads ``pg_stat_activity`` every 20 ms to
-show how many backends wait on a lock (the contest row is locked by each
-``append_ballot``). A vote succeeded when the answer is a redirect to its receipt
+show how many backends wait on a lock (casting takes no lock that voters
+hold exclusively; the chaining batches lock the contest row). A vote succeeded when the answer is a redirect to its receipt
 (``/vote/<pk>/recu/<tracker>/``); any other redirect is a refusal and
 anything else an error. Afterwards a Django-configured check (``--step
 verify``) asserts: ballots == participations == successful responses, no
@@ -48,7 +48,13 @@ then requires exactly one ballot and one successful response per voter.
 
 A probe (``--step probe``) casts a few votes in-process with Django's test
 client to count SQL queries per vote and split the time between
-encryption and the locked transaction (``append_ballot``).
+encryption and the casting transaction (``append_ballot``).
+
+A Celery worker (solo pool, same machine) runs during each configuration:
+casting queues the chaining of ballots (debounced), which the worker does
+in batches while the votes arrive, on the same two cores as gunicorn; the
+check waits for it to chain the last ones and reports how many were
+waiting and for how long.
 
 Loopback only; every loop is bounded by a request count and a timeout.
 """
@@ -434,6 +440,33 @@ class Server:
         self.log.close()
 
 
+class Worker:
+    """A Celery worker on the bench's broker: it appends the cast ballots to the chain while votes arrive.
+
+    Its CPU is on the same two cores as gunicorn, so the casting rate
+    includes the chaining's cost; the queue is purged first so no task of
+    an earlier run is replayed.
+    """
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        subprocess.run([sys.executable, "-m", "celery", "-A", "parvis", "purge", "-f"], cwd=ROOT, env=env,
+                       capture_output=True, timeout=60, check=False)
+        self.log = open(log_path, "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "parvis", "worker", "--pool", "solo", "--loglevel", "warning"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -499,7 +532,7 @@ def main() -> None:
         probe = run_step(env, args, "probe", state_path)
         print(f"probe (in-process, {probe['votes']} sequential votes, {probe['ok']} ok): "
               f"{probe['request_ms']:.1f} ms/vote request, of which encrypt_ballot {probe['encrypt_ms']:.1f} ms, "
-              f"append_ballot (locked transaction) {probe['append_ms']:.1f} ms; {probe['queries']:.0f} SQL queries/vote")
+              f"append_ballot (its transaction) {probe['append_ms']:.1f} ms; {probe['queries']:.0f} SQL queries/vote")
         for sql in probe["sql"]:
             print(f"    {sql}")
 
@@ -514,6 +547,7 @@ def main() -> None:
             label = f"{workers}w x{threads}t"
             contest_name = f"run{run}"
             server = Server(env, workers, threads, work / "gunicorn.log")
+            worker = Worker(env, work / "celery.log")
             try:
                 server.wait_ready()
                 # warm every worker: URLconf, templates, DB connection, crypto tables
@@ -555,13 +589,17 @@ def main() -> None:
                 for o in vote_outcomes if is_receipt(o)]}
             results_path = work / f"results_{contest_name}.json"
             results_path.write_text(json.dumps(results))
-            checks = run_step(env, args, "verify", state_path, results_path)
+            try:
+                checks = run_step(env, args, "verify", state_path, results_path)
+            finally:
+                worker.stop()
             all_ok &= print_checks(f"{label}, {contest_name}", checks)
 
         if args.double:
             workers, threads = args.configs[0]
             label = f"{workers}w x{threads}t"
             server = Server(env, workers, threads, work / "gunicorn.log")
+            worker = Worker(env, work / "celery.log")
             try:
                 server.wait_ready()
                 choices = choices_for(state, "double", n, seed=99)
@@ -588,7 +626,10 @@ def main() -> None:
                 for o in receipts]}
             results_path = work / "results_double.json"
             results_path.write_text(json.dumps(results))
-            checks = run_step(env, args, "verify", state_path, results_path)
+            try:
+                checks = run_step(env, args, "verify", state_path, results_path)
+            finally:
+                worker.stop()
             checks["exactly one ballot and one receipt per voter"] = (
                 checks["ballots"] == n and len(receipts) == n and all(c == 1 for c in per_voter.values())
             )
