@@ -12,6 +12,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
+from volunteering.blocks import MissionListBlock
 from voting.blocks import BallotBlock, ResultsBlock
 
 from .video import privacy_embed_url
@@ -169,6 +170,16 @@ class ParticipationStreamBlock(BaseStreamBlock):
 
     ballot = BallotBlock()
     results = ResultsBlock()
+    missions = MissionListBlock()
+
+
+class ArticleStreamBlock(BaseStreamBlock):
+    """The body of articles: editorial blocks, plus the volunteering missions (an event's article recruits volunteers).
+
+    ``BaseStreamBlock`` itself stays without it: the budget's pages build on it.
+    """
+
+    missions = MissionListBlock()
 
 
 class HighlightBlock(blocks.StructBlock):
@@ -213,6 +224,7 @@ class StepBlock(blocks.StructBlock):
 
 
 __all__ = [
+    "ArticleStreamBlock",
     "BaseStreamBlock",
     "CallToActionBlock",
     "DocumentBlock",

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock, HighlightBlock, ParticipationStreamBlock, SocialLinkBlock, StepBlock, VideoBlock
+from .blocks import ArticleStreamBlock, HighlightBlock, ParticipationStreamBlock, SocialLinkBlock, StepBlock, VideoBlock
 from .colours import contrast_ratio
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #1d4f91."))
@@ -137,7 +137,7 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["home.ArticleIndexPage", "home.TutorialPage", "home.StandardPage", "councils.CouncilIndexPage",
-                     "budget.BudgetPage", "councils.ConsultationIndexPage"]
+                     "budget.BudgetPage", "councils.ConsultationIndexPage", "volunteering.VolunteeringIndexPage"]
     max_count = 1
 
     class Meta:
@@ -225,7 +225,7 @@ class ArticlePage(Page):
     image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+    body = StreamField(ArticleStreamBlock(), blank=True, verbose_name=_("body"))
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
 
     content_panels = Page.content_panels + [

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "accounts",  # before allauth, so its templates restyle allauth's pages
     "budget",
     "voting",
+    "volunteering",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -9,6 +9,7 @@ from budget.models import BudgetPage
 from councils.models import CouncilIndexPage
 from councils.votes.models import ConsultationIndexPage
 from home.models import ArticleIndexPage, ArticlePage, HomePage, StandardPage, TutorialPage
+from volunteering.models import VolunteeringIndexPage
 
 from .utils import make_article, make_article_index, make_home
 
@@ -23,7 +24,8 @@ class PageTreeRulesTests(WagtailPageTestCase):
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
             HomePage,
-            {ArticleIndexPage, TutorialPage, StandardPage, CouncilIndexPage, BudgetPage, ConsultationIndexPage},
+            {ArticleIndexPage, TutorialPage, StandardPage, CouncilIndexPage, BudgetPage, ConsultationIndexPage,
+             VolunteeringIndexPage},
         )
 
     def test_articles_live_only_under_an_article_index(self):

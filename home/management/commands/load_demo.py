@@ -10,8 +10,9 @@ from councils import demo as councils_demo
 from councils.kits import demo as kits_demo
 from home import demo as home_demo
 from home import demo_votes
+from volunteering import demo as volunteering_demo
 
-DEMO_LOADERS = [home_demo.load, councils_demo.load, demo_votes.load, budget_demo.load]
+DEMO_LOADERS = [home_demo.load, councils_demo.load, demo_votes.load, budget_demo.load, volunteering_demo.load]
 DEMO_LOADERS.append(kits_demo.load)  # after the election whose candidates it dresses
 
 

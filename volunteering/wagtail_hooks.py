@@ -1,0 +1,248 @@
+"""The moderators' admin (associations awaiting approval, missions, skills) and the app's extension points.
+
+Associations and missions use Wagtail's ``ModelViewSet``: Wagtail 8's
+maintained way to administer plain models, routing the approve/refuse views
+next to the listing with their permission checks. Skills are a snippet so the
+``MissionListBlock`` can choose one with the snippet chooser.
+
+- ``councils.participations``: a council's page lists its missions looking for volunteers;
+- ``accounts.privacy``: offers and roles join the resident's download; on
+  deletion, pending offers are withdrawn and the rest anonymised.
+"""
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
+from councils.participations import PARTICIPATIONS_HOOK, Participation
+
+from . import services
+from .exceptions import InvalidData, VolunteeringError
+from .forms import RefuseAssociationForm
+from .models import Association, Mission, Skill
+
+ASSOCIATIONS = "volunteering_associations"
+MISSIONS = "volunteering_missions"
+
+
+class SkillViewSet(SnippetViewSet):
+    """The short list of skills missions ask for and residents filter by."""
+
+    model = Skill
+    icon = "tag"
+    menu_label = _("Skills")
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    search_backend_name = None
+    add_to_admin_menu = False
+
+
+register_snippet(SkillViewSet)
+
+
+class AssociationFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Association
+        fields = ["status", "council"]
+
+
+class AssociationIndexView(generic.IndexView):
+    """Awaiting approval first; Approve and Refuse buttons on pending rows."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("council")
+
+    def get_list_buttons(self, instance):
+        buttons = []
+        if self.request.user.has_perm("volunteering.review_association") and instance.status == Association.Status.PENDING:
+            buttons += [
+                ListingButton(_("Approve"), url=reverse(f"{ASSOCIATIONS}:approve", args=[instance.pk]), icon_name="check", priority=5),
+                ListingButton(_("Refuse"), url=reverse(f"{ASSOCIATIONS}:refuse", args=[instance.pk]), icon_name="cross", priority=6),
+            ]
+        return [*buttons, *super().get_list_buttons(instance)]
+
+
+class AssociationReviewMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
+    """An admin page about one association, for moderators."""
+
+    raise_exception = True
+    header_icon = "group"
+    permission_required = "volunteering.review_association"
+
+    @cached_property
+    def association(self) -> Association:
+        return get_object_or_404(Association.objects.select_related("council", "submitted_by"), pk=self.kwargs["pk"])
+
+    def get_page_subtitle(self):
+        return self.association.name
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": reverse(f"{ASSOCIATIONS}:index"), "label": gettext("Associations")},
+                {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(association=self.association, **kwargs)
+
+    def back(self):
+        return redirect(f"{reverse(f'{ASSOCIATIONS}:index')}?status={Association.Status.PENDING}")
+
+
+class ApproveView(AssociationReviewMixin, TemplateView):
+    """Approve after a confirmation: the association is published, its representatives told."""
+
+    template_name = "volunteering/admin/approve.html"
+    page_title = _("Approve an association")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.approve_association(association=self.association, moderator=request.user)
+        except VolunteeringError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, gettext("“%(name)s” is approved.") % {"name": self.association.name})
+        return self.back()
+
+
+class RefuseView(AssociationReviewMixin, FormView):
+    """Refuse with a reason, sent to the representatives."""
+
+    template_name = "volunteering/admin/refuse.html"
+    page_title = _("Refuse an association")
+    form_class = RefuseAssociationForm
+
+    def form_valid(self, form):
+        try:
+            services.refuse_association(association=self.association, moderator=self.request.user,
+                                        reason=form.cleaned_data["reason"])
+        except InvalidData as error:
+            form.add_error("reason", error.errors["reason"])
+            return self.form_invalid(form)
+        except VolunteeringError as error:
+            messages.error(self.request, error.message)
+            return self.back()
+        messages.success(self.request, gettext("“%(name)s” is refused.") % {"name": self.association.name})
+        return self.back()
+
+
+class AssociationViewSet(ModelViewSet):
+    """Associations: the moderators' approval queue, and their public details (editable for typos)."""
+
+    model = Association
+    name = ASSOCIATIONS
+    url_prefix = "volunteering/associations"
+    icon = "group"
+    menu_label = _("Associations")
+    index_view_class = AssociationIndexView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = AssociationFilterSet
+    search_fields = ["name", "description"]
+    search_backend_name = None  # tens of rows: the ORM searches them, no index to keep
+    list_display = [
+        "name",
+        Column("council", label=_("Neighbourhood"), accessor=lambda association: association.council or gettext("Whole town")),
+        StatusTagColumn("status", label=_("State"), accessor="get_status_display",
+                        primary=lambda association: association.status == Association.Status.PENDING),
+        "submitted_at",
+    ]
+    ordering = ["-status", "submitted_at"]  # "pending" sorts after "approved": reversed, pending come first
+    edit_handler = ObjectList([FieldPanel(name) for name in
+                               ("name", "description", "logo", "contact_email", "contact_phone", "website", "council")])
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("approve/<int:pk>/", ApproveView.as_view(), name="approve"),
+            path("refuse/<int:pk>/", RefuseView.as_view(), name="refuse"),
+        ]
+
+
+class MissionFilterSet(WagtailFilterSet):
+    association = django_filters.ModelChoiceFilter(label=_("Association"), queryset=Association.objects.all())
+
+    class Meta:
+        model = Mission
+        fields = ["association", "council"]
+
+
+class MissionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("association").with_accepted_count()
+
+
+class MissionViewSet(ModelViewSet):
+    """Missions, for moderators to correct or remove one (associations post them from the public site)."""
+
+    model = Mission
+    name = MISSIONS
+    url_prefix = "volunteering/missions"
+    icon = "calendar-alt"
+    menu_label = _("Missions")
+    index_view_class = MissionIndexView
+    copy_view_enabled = False
+    filterset_class = MissionFilterSet
+    search_fields = ["title", "description", "place"]
+    search_backend_name = None
+    list_display = [
+        "title",
+        Column("association", label=_("Association"), accessor="association"),
+        "starts_at",
+        Column("volunteers", label=_("Volunteers accepted"),
+               accessor=lambda mission: f"{mission.accepted_count} / {mission.volunteers_needed}"),
+    ]
+    ordering = ["-starts_at"]
+    edit_handler = ObjectList([FieldPanel(name) for name in
+                               ("title", "description", "skills", "starts_at", "ends_at", "schedule", "place", "council",
+                                "volunteers_needed", "minimum_age")])
+
+
+class VolunteeringMenu(ViewSetGroup):
+    """The "Volunteering" menu; shown only to users allowed into one of its items."""
+
+    menu_label = _("Volunteering")
+    menu_icon = "group"
+    menu_order = 256
+    items = (AssociationViewSet, MissionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_volunteering_menu():
+    return VolunteeringMenu()
+
+
+@hooks.register(PARTICIPATIONS_HOOK)
+def council_missions(council, *, now):
+    """The council's missions still looking for volunteers."""
+    missions = services.council_missions(council, now=now)
+    index = services.index_page() if missions else None
+    if index is None:
+        return []
+    return [Participation(title=mission.title, url=index.mission_url(mission), kind=gettext("Volunteering"),
+                          closes_at=mission.offers_close_at) for mission in missions]
+
+
+@hooks.register(EXPORT_HOOK)
+def export_volunteering(user):
+    return services.export_personal_data(user)
+
+
+@hooks.register(ERASE_HOOK)
+def erase_volunteering(user):
+    services.erase_personal_data(user)
