@@ -101,8 +101,12 @@ def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", no
         raise NotEligible()
     with transaction.atomic():
         try:
+            if voter._state.adding:  # a resident's first vote in this contest (see eligibility.voter_for)
+                voter.save(force_insert=True)
             Participation.objects.create(contest_id=contest.pk, voter=voter, channel=Participation.Channel.ONLINE)
         except IntegrityError:
+            # The voter's record or participation exists, or is being written by the same
+            # person's other submission: either way, this one is a second vote.
             raise AlreadyVoted() from None  # leaving the block rolls the transaction back
         hold_box_open(contest.pk)
         opens_at, closes_at, box_closed_at = Contest.objects.filter(pk=contest.pk).values_list(

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from wagtail import hooks
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..exceptions import NotEligible
@@ -44,8 +43,9 @@ def voter_for(*, contest: Contest, user) -> Voter:
     """The user's Voter record in this contest, or NotEligible.
 
     Roll contests need a prior proof of roll membership
-    (:func:`voting.services.roll.prove_roll_membership`); resident contests
-    create the record on first use for any verified resident.
+    (:func:`voting.services.roll.prove_roll_membership`); in resident
+    contests any verified resident gets a record on first use — returned
+    unsaved, so that casting writes it in the vote's own transaction.
     """
     if not (user and user.is_authenticated):
         raise NotEligible(_("Log in to vote."))
@@ -59,11 +59,7 @@ def voter_for(*, contest: Contest, user) -> Voter:
         raise NotEligible(_("First confirm that you are on the electoral roll."))
     if not is_verified_resident(user):
         raise NotEligible(_("Confirm your e-mail address to vote."))
-    try:
-        with transaction.atomic():
-            return Voter.objects.create(contest=contest, user=user)
-    except IntegrityError:
-        return Voter.objects.get(contest=contest, user=user)
+    return Voter(contest=contest, user=user)
 
 
 def can_vote(*, contest: Contest, user, now=None) -> bool:
