@@ -146,7 +146,7 @@ def test_a_moderator_approves_once_and_the_representatives_are_told(moderator, s
         services.approve_association(association=pending, moderator=moderator, now=NOW)
     pending.refresh_from_db()
     assert pending.status == Association.Status.APPROVED and pending.reviewed_by == moderator
-    assert mail.outbox[-1].to == ["les-jardiniers@asso.example"] and "approved" in mail.outbox[-1].subject
+    assert mail.outbox[-1].to == ["les-jardiniers@asso.example"] and "validée" in mail.outbox[-1].subject  # e-mails go out in the site language
     with send_now(), pytest.raises(AlreadyReviewed):
         services.refuse_association(association=pending, moderator=moderator, reason="Doublon")
     pending.refresh_from_db()
@@ -356,7 +356,7 @@ def test_the_association_accepts_and_both_sides_are_told_with_the_contact(missio
     assert offer.status == Offer.Status.ACCEPTED and offer.answered_by == representative
     to_association, to_volunteer = sorted(mail.outbox, key=lambda message: message.to != ["entente-sportive@asso.example"])
     assert "amina@example.org" in to_association.body and "Amina" in to_association.body
-    assert to_volunteer.to == ["amina@example.org"] and "accepted" in to_volunteer.subject
+    assert to_volunteer.to == ["amina@example.org"] and "acceptée" in to_volunteer.subject
     assert "contact@entente-sportive.example" in to_volunteer.body
 
 
@@ -404,7 +404,7 @@ def test_withdrawing_an_accepted_offer_frees_the_place_and_tells_the_association
         services.withdraw_offer(offer=offer, volunteer=amina, now=NOW)
     assert Offer.objects.get(pk=offer.pk).status == Offer.Status.WITHDRAWN
     assert Mission.objects.with_accepted_count().get(pk=mission.pk).accepted_count == 0
-    assert mail.outbox[-1].to == ["entente-sportive@asso.example"] and "withdrew" in mail.outbox[-1].subject
+    assert mail.outbox[-1].to == ["entente-sportive@asso.example"] and "retiré" in mail.outbox[-1].subject
     with pytest.raises(AlreadyAnswered):
         services.withdraw_offer(offer=offer, volunteer=amina, now=NOW)
 
