@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import segno
 from PIL import Image, ImageDraw
@@ -150,8 +151,12 @@ def text_colour_for(region: Image.Image) -> tuple[str, float]:
 # --- pictures -----------------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
 def qr_image(url: str, size: int) -> Image.Image:
-    """A QR code of ``url``, black on white with its quiet zone, scaled by whole modules (crisp when printed)."""
+    """A QR code of ``url``, black on white with its quiet zone, scaled by whole modules (crisp when printed).
+
+    Cached: a kit draws the same address four times, and callers only paste the image (never change it).
+    """
     code = segno.make_qr(url, error="m")
     modules = code.symbol_size(border=4)[0]
     buffer = io.BytesIO()
@@ -163,8 +168,10 @@ def qr_image(url: str, size: int) -> Image.Image:
 
 
 def _initials(name: str) -> str:
-    words = [word for word in name.replace("-", " ").split() if word[:1].isalpha()]
-    return "".join(word[0] for word in (words[:1] + words[-1:] if len(words) > 1 else words)).upper() or "?"
+    """First letters of the first and last words (“Marie-Amélie de La Tour” → MT), abbreviations (“Ép.”) skipped."""
+    words = [word for word in name.split() if word[:1].isalpha() and not word.endswith(".")] or name.split()
+    chosen = words[:1] + words[-1:] if len(words) > 1 else words
+    return "".join(word[0] for word in chosen).upper() or "?"
 
 
 def _placeholder(spec: KitSpec, size: tuple[int, int]) -> Image.Image:

@@ -13,8 +13,10 @@ def owns(user, candidate: Candidate) -> bool:
 
 
 def may_see_kit(user, candidate: Candidate) -> bool:
-    """The ambassador page and the files: the approved candidate themself, or staff who review candidates."""
-    return is_approved(candidate) and (owns(user, candidate) or user.has_perm("councils.view_candidate"))
+    """The ambassador page and the files: the approved candidate, staff who review candidates, Communications."""
+    return is_approved(candidate) and (
+        owns(user, candidate) or user.has_perm("councils.view_candidate") or may_edit_templates(user)
+    )
 
 
 def may_edit_templates(user) -> bool:

@@ -312,7 +312,8 @@ def render_kit(*, candidate: Candidate, now=None, force: bool = False) -> Candid
     if existing and existing.fingerprint == fingerprint and _is_stored(existing) and not force:
         return existing
     started = time.perf_counter()
-    spec, warnings = kit_spec(inputs)
+    with translation.override(settings.LANGUAGE_CODE):  # a kit, and what it says about it, is in the site's language
+        spec, warnings = kit_spec(inputs)
     files = render.render_kit(spec)
     folder = _folder(candidate.pk, fingerprint)
     folder.mkdir(parents=True, exist_ok=True)

@@ -177,7 +177,7 @@ def test_an_unusable_photo_gives_a_placeholder_kit_and_says_why(election, town):
 
     kit = services.render_kit(candidate=person)
 
-    assert "photo could not be used" in kit.warning
+    assert "Votre photo n'a pas pu être utilisée" in kit.warning  # in the site's language, whoever rendered it
     assert Image.open(io.BytesIO(stored(kit, "square"))).size == (1080, 1080)
 
 
