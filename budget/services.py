@@ -85,6 +85,15 @@ def validate_image(upload) -> None:
         raise not_an_image
     if width * height > settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS:
         raise InvalidData({"image": _("This image has too many pixels. Send a smaller photo. Nothing was saved.")})
+    # verify() reads headers only (nothing at all for a JPEG): decode the pixels, now that their number is
+    # known to be bounded, so a cut-off file is refused here rather than breaking every page showing it.
+    try:
+        with PILImage.open(upload) as picture:
+            picture.load()
+    except Exception:
+        raise not_an_image from None
+    finally:
+        upload.seek(0)
 
 
 def clean_idea_data(*, budget: BudgetPage, data: dict) -> dict:

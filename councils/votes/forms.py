@@ -8,6 +8,7 @@ what the sealed contests were built from.
 from datetime import datetime
 
 from django import forms
+from PIL import Image as PILImage
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images.fields import WagtailImageField
@@ -156,6 +157,36 @@ class ConsultationPageForm(VotePageForm):
         return cleaned
 
 
+class CandidatePhotoField(WagtailImageField):
+    """Wagtail's image field, refusing what it lets through or crashes on: cut-off and malformed images.
+
+    Wagtail counts frames with the image library, which raises plain errors
+    (not validation errors) on a truncated file; and a file whose headers are
+    intact but whose pixels are cut passes every check, then breaks each page
+    that shows it. The pixels are decoded here, after Wagtail has bounded
+    their number.
+    """
+
+    def to_python(self, data):
+        try:
+            upload = super().to_python(data)
+        except forms.ValidationError:
+            raise
+        except Exception as error:  # the image library's many errors on garbage mean one thing here
+            raise forms.ValidationError(self.error_messages["invalid_image"], code="invalid_image") from error
+        if upload is None:
+            return None
+        try:
+            upload.seek(0)
+            with PILImage.open(upload) as picture:
+                picture.load()
+        except Exception as error:
+            raise forms.ValidationError(self.error_messages["invalid_image"], code="invalid_image") from error
+        finally:
+            upload.seek(0)
+        return upload
+
+
 class CandidateApplicationForm(forms.Form):
     """A resident's application: the council, the name on the ballot, a photo, a statement, a video."""
 
@@ -165,7 +196,7 @@ class CandidateApplicationForm(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    photo = WagtailImageField(label=_("Your photo"), required=False)
+    photo = CandidatePhotoField(label=_("Your photo"), required=False)
     statement = forms.CharField(
         label=_("Your statement"),
         max_length=1500,
