@@ -110,9 +110,9 @@ def ambassador_page(request, page: ElectionPage, candidate_id: int):
         "flyer": next((row for row in files if row["key"] == "flyer"), None),
         "archive": next((row for row in files if row["key"] == "zip"), None),
         "text_fields": [
-            {"name": "short-post", "label": _("Short post"), "text": inputs.texts["short_post"], "rows": 3},
+            {"name": "short-post", "label": _("Short post"), "text": inputs.texts["short_post"], "rows": 5},
             {"name": "long-post", "label": _("Long post"), "text": inputs.texts["long_post"], "rows": 8},
-            {"name": "email-subject", "label": _("E-mail subject"), "text": inputs.texts["email_subject"], "rows": 1},
+            {"name": "email-subject", "label": _("E-mail subject"), "text": inputs.texts["email_subject"], "rows": 2},
             {"name": "email-body", "label": _("E-mail"), "text": inputs.texts["email_body"], "rows": 12},
         ],
         "campaign_url": url,
