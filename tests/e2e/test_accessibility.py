@@ -34,6 +34,9 @@ PAGES = [
     "/consultations/elections-conseils-2027/resultats/",  # election results, sealed until the proclamation
     "/consultations/place-du-marche/",  # ConsultationPage, counted, results sealed
     "/consultations/mediatheque/",  # ConsultationPage, results proclaimed
+    "/benevolat/",  # VolunteeringIndexPage
+    "/benevolat/?period=month&skill=sport&date_from=2020-13-01",  # VolunteeringIndexPage, filtered, a malformed date
+    "/benevolat/associations/coup-de-pouce-aux-tilleuls/",  # an association's public page
 ]
 
 
