@@ -64,6 +64,25 @@ def age_check(mission: Mission, birth_year: int | None, now) -> AgeCheck:
     return AgeCheck.OK
 
 
+def has_active_offer(user, mission: Mission) -> bool:
+    """A pending, accepted or declined offer (a withdrawn one may be made again)."""
+    return Offer.objects.filter(mission=mission, volunteer=user).exclude(status=Offer.Status.WITHDRAWN).exists()
+
+
+def can_offer(user, mission: Mission, *, accepted_count: int, birth_year: int | None, now) -> bool:
+    """Offer help now: a confirmed resident, not one of the association's representatives, without an active
+    offer, on a published mission still taking offers and not full, not too young (or able to confirm their age)."""
+    return (
+        is_verified_resident(user)
+        and mission.association.is_approved
+        and not is_representative_of(user, mission.association)
+        and not has_active_offer(user, mission)
+        and not stopped_taking_offers(mission, now)
+        and not is_full(mission, accepted_count)
+        and age_check(mission, birth_year, now) is not AgeCheck.TOO_YOUNG
+    )
+
+
 def can_answer(user, offer: Offer) -> bool:
     """Accept or decline an offer: a representative of the mission's (approved) association."""
     return can_act_for(user, offer.mission.association)

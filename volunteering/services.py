@@ -365,8 +365,7 @@ def offer_options(*, mission: Mission, user, now=None) -> OfferOptions:
     verified = rules.is_verified_resident(user)
     birth_year = Profile.objects.filter(user=user).values_list("birth_year", flat=True).first()
     age = rules.age_check(mission, birth_year, now)
-    may_offer = (verified and own is None and not representative and not base["is_full"] and not base["is_closed"]
-                 and age is not AgeCheck.TOO_YOUNG)
+    may_offer = rules.can_offer(user, mission, accepted_count=accepted, birth_year=birth_year, now=now)
     return OfferOptions(**base, own_offer=own, is_representative=representative, not_verified=not verified, age=age,
                         may_offer=may_offer)
 

@@ -65,3 +65,24 @@ def test_the_contact_is_visible_only_once_accepted_and_withdrawal_only_for_the_v
 def test_a_full_mission():
     mission = make_mission(make_association("Entente sportive"), volunteers_needed=2, now=NOW)
     assert not rules.is_full(mission, 1) and rules.is_full(mission, 2)
+
+
+def test_who_can_offer_help():
+    association = make_association("Entente sportive")
+    mission = make_mission(association, minimum_age=18, volunteers_needed=1, now=NOW)
+    resident = make_resident("amina@example.org")
+    old = NOW.year - 30
+
+    def can(user, accepted=0, birth_year=old, now=NOW):
+        return rules.can_offer(user, mission, accepted_count=accepted, birth_year=birth_year, now=now)
+
+    assert can(resident) and can(resident, birth_year=None)  # unknown age: they will confirm it
+    assert not can(resident, birth_year=NOW.year - 10)
+    assert not can(resident, accepted=1) and not can(resident, now=mission.starts_at)
+    assert not can(association.representatives.get().user)
+    assert not can(make_resident("new@example.org", verified=False))
+    offer = make_offer(mission, resident)
+    assert not can(resident)
+    offer.status = Offer.Status.WITHDRAWN
+    offer.save()
+    assert can(resident)

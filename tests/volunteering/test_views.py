@@ -334,3 +334,23 @@ def test_a_representative_adds_another_by_e_mail(client, association, representa
     response = client.post(url, {"email": "personne@example.org"}, follow=True)
     assert any("Aucun compte confirmé" in message for message in messages_of(response))
     assert association.representatives.count() == 2
+
+
+def test_a_council_page_lists_its_missions_looking_for_volunteers(client, index):
+    from ..councils.factories import make_council_index, make_council_page
+
+    tilleuls, port = CouncilFactory(name="Les Tilleuls"), CouncilFactory(name="Port")
+    association = make_association("Coup de pouce", council=tilleuls)
+    make_mission(association, "Aide aux devoirs")
+    make_mission(association, "Au port", council=port)
+    full = make_mission(association, "Déjà complète", volunteers_needed=1)
+    make_offer(full, make_resident("v@example.org"), status=Offer.Status.ACCEPTED)
+    page = make_council_page(make_council_index(index.get_parent().specific), tilleuls)
+    html = texts(client.get(page.url))
+    assert "Aide aux devoirs" in html and "Au port" not in html and "Déjà complète" not in html
+
+
+def test_no_mission_matches_the_filters(client, index, association):
+    make_mission(association, "Signaleurs")
+    html = texts(client.get(index.url, {"skill": make_skill("Cuisine").slug}))
+    assert "Aucune mission ne correspond à ces filtres." in html and "Signaleurs" not in html
