@@ -6,15 +6,24 @@ is exactly when the campaign runs and Communications polishes its kit.
 """
 
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
 
 from voting.wagtail_hooks import VotesMenu
 
-from .models import KitTemplate
+from ..votes.models import Candidate, ElectionPage
+from . import rules, services
+from .models import CandidateKit, KitTemplate
 
 TEMPLATES_NAMESPACE = "councils_kit_templates"
 
@@ -36,6 +45,71 @@ class KitTemplateEditView(RenderAgainMixin, generic.EditView):
     pass
 
 
+class KitTemplateIndexView(generic.IndexView):
+    """The listing, with a button to each election's kits."""
+
+    def get_list_buttons(self, instance):
+        kits = reverse(f"{TEMPLATES_NAMESPACE}:kits", args=[instance.election_id])
+        return [ListingButton(_("Candidates' kits"), url=kits, icon_name="image", priority=5),
+                *super().get_list_buttons(instance)]
+
+
+class ElectionKitsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """An election's approved candidates and their kits: rendered when, current or not, why a photo was left out.
+
+    POST queues the rendering of every kit that changed (the same task as
+    after a template is saved): what to do after fixing a candidate's photo.
+    """
+
+    template_name = "councils/kits/admin_election_kits.html"
+    header_icon = "image"
+    raise_exception = True
+
+    def has_permission(self):
+        return rules.may_follow_kits(self.request.user)
+
+    @cached_property
+    def election(self) -> ElectionPage:
+        return get_object_or_404(ElectionPage, pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return gettext("Campaign kits: %(election)s") % {"election": self.election.title}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(f"{TEMPLATES_NAMESPACE}:index"), "label": KitTemplateViewSet.menu_label},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        candidates = Candidate.objects.filter(election=self.election, status=Candidate.Status.APPROVED).select_related(
+            "council", "photo", "election"
+        ).order_by("council__name", "name")
+        kits = {kit.candidate_id: kit for kit in CandidateKit.objects.filter(candidate__in=candidates)}
+        rows = []
+        for candidate in candidates:
+            kit = kits.get(candidate.pk)
+            rows.append({
+                "candidate": candidate,
+                "kit": kit,
+                "current": kit is not None and services.current_kit(candidate=candidate) is not None,
+                "url": f"{self.election.url}candidats/{candidate.pk}/kit/",
+                "kilobytes": round((kit.file("zip") or {}).get("bytes", 0) / 1024, 1) if kit else None,
+            })
+        template = KitTemplate.objects.filter(election=self.election).first()
+        return super().get_context_data(
+            election=self.election, rows=rows,
+            template_url=reverse(f"{TEMPLATES_NAMESPACE}:edit", args=[template.pk]) if template else None,
+            add_url=reverse(f"{TEMPLATES_NAMESPACE}:add"), **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        services.request_election_kits(self.election)
+        messages.success(request, gettext("The kits that changed are being rendered again."))
+        return redirect(request.path)
+
+
 class KitTemplateViewSet(ModelViewSet):
     """Campaign kit templates: colours, logo, background, texts with placeholders, flyer wording."""
 
@@ -45,6 +119,7 @@ class KitTemplateViewSet(ModelViewSet):
     icon = "image"
     menu_label = _("Campaign kits")
     menu_order = 260
+    index_view_class = KitTemplateIndexView
     add_view_class = KitTemplateCreateView
     edit_view_class = KitTemplateEditView
     copy_view_enabled = False
@@ -55,3 +130,8 @@ class KitTemplateViewSet(ModelViewSet):
     @property
     def menu_hook(self):
         return VotesMenu.submenu_hook
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("election/<int:pk>/kits/", ElectionKitsView.as_view(), name="kits"),
+        ]

@@ -21,3 +21,8 @@ def may_see_kit(user, candidate: Candidate) -> bool:
 
 def may_edit_templates(user) -> bool:
     return user.has_perm("councils.change_kittemplate")
+
+
+def may_follow_kits(user) -> bool:
+    """The admin's list of an election's kits: Communications and election officers."""
+    return may_edit_templates(user) or user.has_perm("councils.view_candidate")

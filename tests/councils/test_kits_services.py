@@ -236,3 +236,25 @@ def test_deleting_ones_account_deletes_the_kit(election, town, django_capture_on
 
     assert not CandidateKit.objects.exists()
     assert not folder.exists()
+
+
+def test_a_12000x9000_photo_already_in_the_library_renders_reduced(election, town, tmp_path):
+    """The candidature form refuses it (WAGTAILIMAGES_MAX_IMAGE_PIXELS); one added another way never breaks a kit."""
+    path = tmp_path / "huge.jpg"
+    Image.new("RGB", (12000, 9000), "#c08a5a").save(path, format="JPEG", quality=40)
+    person = approved(election, town, photo=wagtail_image(path.read_bytes(), name="huge.jpg"))
+
+    kit = services.render_kit(candidate=person)
+
+    assert kit.warning == ""
+    assert Image.open(io.BytesIO(stored(kit, "banner"))).size == (1500, 500)
+
+
+def test_an_oversized_png_in_the_library_is_left_out_with_a_clear_warning(election, town):
+    big = encoded(Image.new("L", (8000, 7000)), "PNG")  # 56 megapixels, over the 50 allowed
+    person = approved(election, town, photo=wagtail_image(big, name="big.png"))
+
+    kit = services.render_kit(candidate=person)
+
+    assert "trop de pixels" in kit.warning
+    assert Image.open(io.BytesIO(stored(kit, "square"))).size == (1080, 1080)

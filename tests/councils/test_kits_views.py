@@ -163,3 +163,27 @@ def test_communications_edit_the_template_in_the_admin_and_placeholders_are_chec
     data["short_post"] = "Votez {candidate} : {vote_url}"
     assert client.post("/admin/votes/campaign-kits/new/", data).status_code == 302
     assert KitTemplate.objects.get().short_post == "Votez {candidate} : {vote_url}"
+
+
+def test_communications_follow_an_elections_kits_and_render_them_again(client, election, helene,
+                                                                       django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import Group
+
+    editor = make_user("comms-kits", is_staff=False)
+    editor.groups.add(Group.objects.get(name="Communications"))
+    client.force_login(editor)
+    url = f"/admin/votes/campaign-kits/election/{election.pk}/kits/"
+
+    html = client.get(url).content.decode()
+    assert "Hélène Caron" in html and "pas encore" in html.lower()  # not rendered yet
+
+    with django_capture_on_commit_callbacks(execute=True):  # queued after the commit, inline without a broker
+        response = client.post(url)
+    assert response.status_code == 302
+    html = client.get(url).content.decode()
+    assert "à jour" in html  # up to date
+    assert client.get(kit_url(election, helene)).status_code == 200  # Communications may open the kit
+
+    resident = make_resident("curieux@example.org")
+    client.force_login(resident)
+    assert client.get(url).status_code in (302, 403)
