@@ -76,7 +76,6 @@ def spec(name: str, photo: bytes | None) -> render.KitSpec:
         candidate=name, council="Centre-ville", election="Élection des conseils de quartier 2027",
         town="Saint-Aubin-sur-Loire", headline="Candidat·e au conseil de quartier Centre-ville",
         dates="Vote en ligne du 12 mars 2027 au 26 mars 2027", call_to_action="Scannez pour voter en ligne",
-        scan_label="Scannez pour voter en ligne",
         vote_url="https://participer.saint-aubin.fr/consultations/elections-conseils-2027/",
         statement="Habitante du quartier depuis vingt ans, je veux des rues plus sûres pour les enfants. " * 3,
         photo=opened, logo=logo, flyer_title="Votez en ligne pour votre conseil de quartier",

@@ -45,7 +45,7 @@ def _ink_on(colour: str) -> str:
     return "#ffffff" if contrast_ratio(colour, "#ffffff") >= contrast_ratio(colour, "#000000") else "#000000"
 
 
-def _jpeg(picture, size) -> ImageReader:
+def _jpeg(picture) -> ImageReader:
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=85)
     buffer.seek(0)
@@ -95,7 +95,7 @@ def build(spec) -> bytes:
         pdf.setFillColor(HexColor("#ffffff"))
         pdf.roundRect(width - MARGIN - box_w - 4, height - band + (band - box_h) / 2 - 4, box_w + 8, box_h + 8, 4,
                       stroke=0, fill=1)
-        pdf.drawImage(_jpeg(logo, None), width - MARGIN - box_w, height - band + (band - box_h) / 2, box_w, box_h)
+        pdf.drawImage(_jpeg(logo), width - MARGIN - box_w, height - band + (band - box_h) / 2, box_w, box_h)
         logo_width = box_w + 6 * mm
     _frame(pdf, [Paragraph(escape(spec.town), styles["band_small"]), Paragraph(escape(spec.flyer_title), styles["band"])],
            MARGIN, height - band + 5 * mm, width - 2 * MARGIN - logo_width, band - 10 * mm)
@@ -104,12 +104,11 @@ def build(spec) -> bytes:
     top = height - band - 8 * mm
     photo_side = 36 * mm
     picture = imaging.fill(spec.photo, (600, 600), spec.focal) if spec.photo is not None else _placeholder(spec, (600, 600))
-    pdf.drawImage(_jpeg(picture, None), MARGIN, top - photo_side, photo_side, photo_side)
+    pdf.drawImage(_jpeg(picture), MARGIN, top - photo_side, photo_side, photo_side)
     _frame(pdf, [
         Paragraph(escape(spec.candidate), styles["name"]),
         Paragraph(escape(spec.headline), styles["body"]),
-        Paragraph(f"<b>{escape(spec.dates)}</b>".replace("<b>", f'<font name="{FONT_BOLD}">').replace("</b>", "</font>"),
-                  styles["body"]),
+        Paragraph(f'<font name="{FONT_BOLD}">{escape(spec.dates)}</font>', styles["body"]),
     ], MARGIN + photo_side + 5 * mm, top - photo_side, width - 2 * MARGIN - photo_side - 5 * mm, photo_side)
 
     # Statement, then how to vote online.
@@ -141,7 +140,7 @@ def build(spec) -> bytes:
     buffer_qr.seek(0)
     pdf.drawImage(ImageReader(buffer_qr), MARGIN, MARGIN, qr_side, qr_side)
     _frame(pdf, [
-        Paragraph(escape(spec.scan_label), styles["heading"]),
+        Paragraph(escape(spec.call_to_action), styles["heading"]),
         Paragraph(escape(spec.vote_url), styles["step"]),
         *([Paragraph(escape(spec.flyer_text).replace("\n", "<br/>"), styles["body"])] if spec.flyer_text else []),
     ], MARGIN + qr_side + 5 * mm, MARGIN, width - 2 * MARGIN - qr_side - 5 * mm, qr_side)

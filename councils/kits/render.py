@@ -59,7 +59,6 @@ class KitSpec:
     flyer_text: str = ""
     steps_title: str = ""
     steps: list[tuple[str, str]] = field(default_factory=list)
-    scan_label: str = ""
     texts: dict[str, str] = field(default_factory=dict)  # file name -> ready text (posts, e-mail)
     file_stem: str = "kit"
 
@@ -258,7 +257,7 @@ def render_visual(spec: KitSpec, visual: VisualLayout) -> Rendered:
                                  single_line_from=visual.name_size * 2 // 3),
         "dates": layout.draw_text(draw, spec.dates, visual.dates, fill=ink, max_size=visual.text_size, min_size=14,
                                   max_lines=3),
-        "scan": layout.draw_text(draw, spec.scan_label or spec.call_to_action, visual.scan, fill=ink,
+        "scan": layout.draw_text(draw, spec.call_to_action, visual.scan, fill=ink,
                                  max_size=max(20, visual.text_size - 6), min_size=12, max_lines=3,
                                  align="left" if visual is STORY else "center",
                                  valign="middle" if visual is STORY else "top"),

@@ -159,7 +159,7 @@ def _steps(template: KitTemplate | None) -> list[tuple[str, str]]:
 
 def kit_inputs(candidate: Candidate) -> KitInputs:
     """What this candidate's kit shows, from the database only (no picture is opened)."""
-    election = candidate.election.specific if not isinstance(candidate.election, ElectionPage) else candidate.election
+    election = candidate.election
     template = KitTemplate.objects.filter(election=election).select_related("logo", "background", "tutorial").first()
     site = election.get_site()
     town = SiteSettings.for_site(site) if site else None
@@ -224,7 +224,7 @@ def _open(ref: ImageRef | None, background: str = "#ffffff"):
                 handle, max_pixels=settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS, background=background,
                 messages=_picture_messages(),
             )
-    except (FileNotFoundError, OSError):
+    except OSError:  # the file is missing from the storage
         raise imaging.PictureRefused(_picture_messages()["unreadable"]) from None
 
 
@@ -256,7 +256,7 @@ def kit_spec(inputs: KitInputs) -> tuple[render.KitSpec, list[str]]:
     spec = render.KitSpec(
         candidate=inputs.values["candidate"], council=inputs.values["council"], election=inputs.values["election"],
         town=inputs.values["town"], headline=inputs.texts["headline"], dates=inputs.texts["dates_line"],
-        call_to_action=inputs.texts["call_to_action"], scan_label=inputs.texts["call_to_action"],
+        call_to_action=inputs.texts["call_to_action"],
         vote_url=inputs.values["vote_url"], statement=inputs.statement, primary=inputs.primary, accent=inputs.accent,
         photo=pictures.get("photo"), focal=inputs.photo.focal if inputs.photo else imaging.PORTRAIT,
         logo=pictures.get("logo"), background=pictures.get("background"),

@@ -41,7 +41,7 @@ def spec(**overrides) -> render.KitSpec:
         "candidate": "Hélène Caron", "council": "Centre-ville", "election": "Élection des conseils 2027",
         "town": "Saint-Aubin-sur-Loire", "headline": "Candidate au conseil de quartier Centre-ville",
         "dates": "Vote en ligne du 12 mars 2027 au 26 mars 2027", "call_to_action": "Scannez pour voter en ligne",
-        "scan_label": "Scannez pour voter en ligne", "vote_url": VOTE_URL, "statement": "Des rues plus sûres.",
+        "vote_url": VOTE_URL, "statement": "Des rues plus sûres.",
         "photo": portrait(), "flyer_title": "Votez en ligne pour votre conseil de quartier",
         "flyer_text": "Le vote est secret.", "steps_title": "Comment voter en ligne",
         "steps": [("Créez votre compte", "avec votre e-mail"), ("Votez", "cochez vos candidats")],
