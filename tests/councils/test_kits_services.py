@@ -258,3 +258,12 @@ def test_an_oversized_png_in_the_library_is_left_out_with_a_clear_warning(electi
 
     assert "trop de pixels" in kit.warning
     assert Image.open(io.BytesIO(stored(kit, "square"))).size == (1080, 1080)
+
+
+def test_a_worker_knows_the_kit_tasks():
+    """A worker imports only what autodiscovery finds (``councils.tasks``): the kits' tasks must be among them."""
+    from parvis.celery import app
+
+    app.loader.import_default_modules()
+
+    assert {"councils.kits.tasks.render_candidate_kit", "councils.kits.tasks.render_election_kits"} <= set(app.tasks)
