@@ -101,16 +101,16 @@ def mission_page(request, page: VolunteeringIndexPage, mission_id: int, slug: st
 
 
 def association_page(request, page: VolunteeringIndexPage, slug: str):
-    """An approved association's public page: who they are, how to reach them, their missions taking offers."""
+    """An approved association's public page: who they are, how to reach them, their missions taking offers (paginated)."""
     if request.method not in ("GET", "HEAD"):
         raise Http404
     association = get_object_or_404(Association.objects.select_related("council", "logo"), slug=slug,
                                      status=Association.Status.APPROVED)
-    missions = list(services.listed_missions().filter(association=association))
-    for mission in missions:
+    page_obj = _paginate(request, services.listed_missions().filter(association=association), page.per_page)
+    for mission in page_obj:
         mission.url = page.mission_url(mission)
     return TemplateResponse(request, "volunteering/association_page.html", {
-        "page": page, "self": page, "association": association, "missions": missions,
+        "page": page, "self": page, "association": association, "page_obj": page_obj, "query_string": "",
     })
 
 

@@ -354,3 +354,21 @@ def test_no_mission_matches_the_filters(client, index, association):
     make_mission(association, "Signaleurs")
     html = texts(client.get(index.url, {"skill": make_skill("Cuisine").slug}))
     assert "Aucune mission ne correspond à ces filtres." in html and "Signaleurs" not in html
+
+
+def test_an_association_page_lists_its_missions_twelve_a_page_at_constant_cost(client, index, association):
+    def page_queries(count: int) -> tuple[int, str]:
+        Mission.objects.all().delete()
+        for number in range(count):
+            make_mission(association, f"Mission {number:02d}", starts_in=timedelta(days=number + 1),
+                         skills=[make_skill(f"Skill {number}")])
+        client.get(index.association_url(association))
+        with CaptureQueriesContext(connection) as queries:
+            html = texts(client.get(index.association_url(association)))
+        return len(queries), html
+
+    few, _ = page_queries(2)
+    many, html = page_queries(14)
+    assert few == many and "Mission 11" in html and "Mission 12" not in html
+    assert "contact@entente-sportive.example" in html
+    assert "Mission 13" in texts(client.get(index.association_url(association), {"page": 2}))

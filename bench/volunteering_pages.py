@@ -1,0 +1,152 @@
+"""Serve the volunteering space with 500 missions like production; report req/s and SQL queries per page.
+
+    BENCH_REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python bench/volunteering_pages.py [--missions 500]
+        [--requests 300] [--concurrency 4] [--workers 1]
+
+Steps: a throw-away PostgreSQL database (``parvis_bench_volunteering``) gets
+the migrations, the demo town and missions added to the demo's associations
+(three skills each, one in three with accepted offers). SQL queries per page
+are counted with Django's test client under the same production settings,
+once with the demo's 6 missions and once with ``--missions``: the counts must
+not grow with the number of missions. Then gunicorn serves the site and
+keep-alive clients send the same number of requests to each URL;
+``/healthz`` is the baseline. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._support import (  # noqa: E402
+    ADMIN_URL, ROOT, create_database, database_url, drop_database, migrate, production_env, run_json,
+)
+from bench.pages import measure_pages  # noqa: E402
+
+DATABASE = "parvis_bench_volunteering"
+INDEX = "/benevolat/"
+
+
+def urls(mission_path: str) -> dict[str, str]:
+    return {
+        "healthz (baseline)": "/healthz",
+        "home page (missions block)": "/",
+        "missions index": INDEX,
+        "missions, filtered": INDEX + "?period=month&skill=sport",
+        "missions, page 10": INDEX + "?page=10",
+        "mission page": mission_path,
+        "association page": INDEX + "associations/coup-de-pouce-aux-tilleuls/",
+    }
+
+
+def _django():
+    import django
+
+    django.setup()
+
+
+def step_seed(total: int) -> dict:
+    """Bring the demo to ``total`` missions (bulk insert); return a mission page's path."""
+    _django()
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from volunteering.models import Association, Mission, Offer, Skill
+    from volunteering.services import index_page
+
+    associations = list(Association.objects.all())
+    skills = list(Skill.objects.all())
+    volunteers = list(get_user_model().objects.filter(username__endswith="-demo"))
+    now, existing = timezone.now(), Mission.objects.count()
+    created = Mission.objects.bulk_create(
+        Mission(association=associations[number % len(associations)], title=f"Mission n° {number}",
+                slug=f"mission-{number}", description="Un coup de main pour le quartier. " * 6, place="Maison de quartier",
+                council=associations[number % len(associations)].council, volunteers_needed=5 + number % 20,
+                minimum_age=(0, 16, 18)[number % 3], schedule="Tous les samedis" if number % 4 == 0 else "",
+                starts_at=now + timedelta(days=1 + number % 60, hours=number % 9),
+                ends_at=now + timedelta(days=1 + number % 60, hours=4 + number % 9) + timedelta(weeks=8 * (number % 4 == 0)))
+        for number in range(existing, total)
+    )
+    Through = Mission.skills.through
+    Through.objects.bulk_create(
+        Through(mission_id=mission.pk, skill_id=skills[(mission.pk + offset) % len(skills)].pk)
+        for mission in created for offset in range(3)
+    )
+    Offer.objects.bulk_create(
+        Offer(mission=mission, volunteer=volunteer, status=Offer.Status.ACCEPTED)
+        for mission in created[::3] for volunteer in volunteers[:2]
+    )
+    mission = Mission.objects.order_by("pk").first()
+    index = index_page()
+    return {"missions": Mission.objects.count(),
+            "mission_path": index.url + index.reverse_subpage("mission", args=[mission.pk, mission.slug])}
+
+
+def step_queries(mission_path: str) -> dict:
+    """SQL queries per URL (second request: caches warm, like a running server)."""
+    _django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts = {}
+    for name, path in urls(mission_path).items():
+        client.get(path, HTTP_HOST="127.0.0.1")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, HTTP_HOST="127.0.0.1")
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        counts[name] = len(captured)
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--missions", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=300, help="requests per URL")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--step", choices=["seed", "queries"], help=argparse.SUPPRESS)
+    parser.add_argument("--arg", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step == "seed":
+        print(json.dumps(step_seed(int(args.arg))))
+        return
+    if args.step == "queries":
+        print(json.dumps(step_queries(args.arg)))
+        return
+
+    env = production_env(database_url(args.admin_url, DATABASE))
+    create_database(args.admin_url, DATABASE)
+    try:
+        migrate(env)
+        for command in (["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        me = [str(Path(__file__).relative_to(ROOT))]
+        seeded = run_json(env, [*me, "--step", "seed", "--arg", "6"], timeout=300)
+        few = run_json(env, [*me, "--step", "queries", "--arg", seeded["mission_path"]], timeout=300)
+        seeded = run_json(env, [*me, "--step", "seed", "--arg", str(args.missions)], timeout=300)
+        many = run_json(env, [*me, "--step", "queries", "--arg", seeded["mission_path"]], timeout=300)
+        print(f"SQL queries per page (warm caches): 6 missions -> {seeded['missions']} missions")
+        for name in few:
+            flag = "" if few[name] == many[name] else "   <- grows with the missions!"
+            print(f"  {name:<28}{few[name]:>4} -> {many[name]:<4}{flag}")
+        measure_pages(env, urls(seeded["mission_path"]), workers=args.workers, requests=args.requests,
+                      concurrency=args.concurrency)
+    finally:
+        drop_database(args.admin_url, DATABASE)
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()
