@@ -242,6 +242,8 @@ class CouncilPage(RoutablePageMixin, Page):
     @path("contact/", name="contact")
     def contact(self, request):
         """Residents' messages: validate, hand them to the service, come back to the form."""
+        from parvis.http import client_ip
+
         from .services import TooManyMessages, contact_council  # services import this module
 
         back_to_form = HttpResponseRedirect(self.url + "#contact")
@@ -251,7 +253,7 @@ class CouncilPage(RoutablePageMixin, Page):
         if form.is_valid():
             try:
                 contact_council(
-                    council=self.council, sender_key=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data
+                    council=self.council, sender_key=client_ip(request), **form.cleaned_data
                 )
             except TooManyMessages:
                 form.add_error(None, _("You have sent several messages in a short time. Please try again in an hour."))

@@ -83,6 +83,9 @@ def contact_council(*, council: Council, sender_name: str, sender_email: str, me
     cache.add(counter, 0, timeout=60 * 60)
     if cache.incr(counter) > CONTACT_MESSAGES_PER_HOUR:
         raise TooManyMessages
+    # A name is one line: line breaks typed into it would otherwise reach the e-mail's Subject header,
+    # which the mailer refuses (the message lost) and which could carry injected headers.
+    sender_name = " ".join(sender_name.split())
     context = {"council": council, "sender_name": sender_name, "sender_email": sender_email, "message": message}
     send_email.delay(
         subject=_("[%(council)s] Message from %(name)s") % {"council": council.name, "name": sender_name},

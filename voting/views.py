@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import tasks
+from parvis.http import client_ip
+
 from .exceptions import VotingError
 from .forms import BallotForm, ReceiptCheckForm, RollProofForm, ShareUploadForm
 from .models import Contest, Trustee
@@ -76,7 +78,7 @@ def prove_roll(request, pk):
         messages.error(request, _("Fill in your family name, birth date and polling station or postcode."))
         return _back(request, contest)
     try:
-        prove_roll_membership(contest=contest, user=request.user, **form.cleaned_data)
+        prove_roll_membership(contest=contest, user=request.user, source=client_ip(request), **form.cleaned_data)
     except VotingError as error:
         messages.error(request, error.message)
     else:

@@ -103,10 +103,12 @@ def _open_contests(consultation: ConsultationPage) -> list[Contest]:
     return contests
 
 
-def prove_roll(*, consultation: ConsultationPage, user, family_name: str, birth_date, place: str) -> None:
+def prove_roll(*, consultation: ConsultationPage, user, family_name: str, birth_date, place: str,
+               source: str = "") -> None:
     """Prove roll membership for every question at once, then check the minimum age on the roll's birth date."""
     for contest in _open_contests(consultation):
-        prove_roll_membership(contest=contest, user=user, family_name=family_name, birth_date=birth_date, place=place)
+        prove_roll_membership(contest=contest, user=user, family_name=family_name, birth_date=birth_date, place=place,
+                              source=source)
     problem = eligibility.refusal(consultation, user)
     if problem:
         raise NotEligible(problem)

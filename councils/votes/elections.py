@@ -211,7 +211,8 @@ def ballot_of(*, election: ElectionPage, user) -> ElectionBallot | None:
     return election.ballots.select_related("council", "contest").filter(contest__in=contest_ids).first()
 
 
-def find_my_ballot(*, election: ElectionPage, user, family_name: str, birth_date, place: str) -> ElectionBallot:
+def find_my_ballot(*, election: ElectionPage, user, family_name: str, birth_date, place: str,
+                   source: str = "") -> ElectionBallot:
     """Prove roll membership against the councils' ballots; return the one the voter belongs to.
 
     The council whose polling station (or postcode) the voter typed is
@@ -235,7 +236,8 @@ def find_my_ballot(*, election: ElectionPage, user, family_name: str, birth_date
     for ballot in sorted(ballots, key=lambda b: not typed_here(b)):
         try:
             prove_roll_membership(
-                contest=ballot.contest, user=user, family_name=family_name, birth_date=birth_date, place=place
+                contest=ballot.contest, user=user, family_name=family_name, birth_date=birth_date, place=place,
+                source=source,
             )
         except RollMatchFailed as error:
             failure = error

@@ -13,6 +13,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from parvis.http import client_ip
 from voting.exceptions import VotingError
 from voting.forms import RollProofForm
 from voting.phases import Phase, contest_phase
@@ -112,7 +113,7 @@ def find_my_ballot(request, page: ElectionPage):
         messages.error(request, _("Fill in your family name, birth date and polling station or postcode."))
         return _back(page, "vote")
     try:
-        ballot = elections.find_my_ballot(election=page, user=request.user, **form.cleaned_data)
+        ballot = elections.find_my_ballot(election=page, user=request.user, source=client_ip(request), **form.cleaned_data)
     except VotingError as error:
         messages.error(request, error.message)
     else:
@@ -174,7 +175,7 @@ def consultation_prove_roll(request, page: ConsultationPage):
         messages.error(request, _("Fill in your family name, birth date and polling station or postcode."))
         return _back(page, "vote")
     try:
-        consultations.prove_roll(consultation=page, user=request.user, **form.cleaned_data)
+        consultations.prove_roll(consultation=page, user=request.user, source=client_ip(request), **form.cleaned_data)
     except VotingError as error:
         messages.error(request, error.message)
     else:

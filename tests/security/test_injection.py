@@ -12,10 +12,12 @@ from .endpoints import FORMS, user_of
 
 pytestmark = pytest.mark.django_db
 
-NASTY = ["' OR 1=1 --", "%", "_", "\\", "a\x00b", "\x00", "é" * 5000, "'; DROP TABLE budget_idea; --"]
+NASTY = ["' OR 1=1 --", "%", "_", "\\", "a\x00b", "\x00", "é" * 5000, "'; DROP TABLE budget_idea; --",
+         "Jean\r\nBcc: victime@example.org"]
+IDS = ["or", "percent", "underscore", "backslash", "nul-inside", "nul", "long", "drop", "header-injection"]
 
 
-@pytest.mark.parametrize("value", NASTY, ids=["or", "percent", "underscore", "backslash", "nul-inside", "nul", "long", "drop"])
+@pytest.mark.parametrize("value", NASTY, ids=IDS)
 @pytest.mark.parametrize("endpoint", [f for f in FORMS if f.text_fields], ids=str)
 def test_text_fields_answer_hostile_strings_without_an_error(town, endpoint, value):
     client = Client(raise_request_exception=True)
@@ -29,7 +31,7 @@ def test_text_fields_answer_hostile_strings_without_an_error(town, endpoint, val
             assert response.status_code != 302 or endpoint.name in {"council contact", "election roll proof", "contest roll proof"}, key
 
 
-@pytest.mark.parametrize("value", NASTY, ids=["or", "percent", "underscore", "backslash", "nul-inside", "nul", "long", "drop"])
+@pytest.mark.parametrize("value", NASTY, ids=IDS)
 def test_query_strings_answer_hostile_strings_without_an_error(town, value):
     client = Client(raise_request_exception=True)
     client.force_login(town.other)
@@ -63,3 +65,16 @@ def test_a_nul_byte_is_refused_with_a_clear_message(town, nothing_changed):
         response = client.post(url, data)
     assert response.status_code == 400
     assert "caractère nul n’est pas autorisé" in response.content.decode()
+
+
+def test_line_breaks_in_a_contact_name_do_not_reach_the_mail_headers(town):
+    from django.core import mail
+
+    client = Client(raise_request_exception=True)
+    response = client.post(town.council_page.url + "contact/", {
+        "sender_name": "Jean\r\nBcc: victime@example.org", "sender_email": "jean@example.org", "message": "Bonjour",
+    })
+    assert response.status_code == 302
+    (sent,) = mail.outbox
+    assert sent.bcc == [] and sent.to == [town.town["centre"].email]
+    assert "\n" not in sent.subject and "Jean Bcc: victime@example.org" in sent.subject

@@ -40,6 +40,10 @@ MAX_REPORTED_ERRORS = 200
 BATCH_SIZE = 5000
 MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW = 15 * 60
+# Failures per contest from one address (parvis.http.client_ip): one attacker with many accounts could
+# otherwise try 5 names per account and enumerate the roll. Higher than per account: a town hall's desk
+# or a library shares one address among residents.
+MAX_ATTEMPTS_PER_SOURCE = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +247,27 @@ def _attempts_key(contest: Contest, user) -> str:
     return f"voting:roll-attempts:{contest.pk}:{user.pk}"
 
 
-def prove_roll_membership(*, contest: Contest, user, family_name: str, birth_date: date, place: str) -> Voter:
+def _source_attempts_key(contest: Contest, source: str) -> str:
+    # Only a hash of the address reaches the cache: nothing to keep about who tried.
+    return f"voting:roll-attempts-from:{contest.pk}:{hashlib.sha256(source.encode()).hexdigest()}"
+
+
+def _count_failure(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, ATTEMPT_WINDOW)
+
+
+def prove_roll_membership(*, contest: Contest, user, family_name: str, birth_date: date, place: str,
+                          source: str = "") -> Voter:
     """Link a resident's account to their roll entry for this contest, once.
 
     ``place`` is the polling station number or the postcode printed on the
     voter card. Matching ignores accents, case and spacing. Failed attempts
-    are limited to 5 per 15 minutes per contest and account.
+    are limited to 5 per 15 minutes per contest and account, and to
+    ``MAX_ATTEMPTS_PER_SOURCE`` per contest from one ``source`` (the client's
+    address, when the request comes over HTTP).
     """
     from .eligibility import other_rules_refusal
 
@@ -259,7 +278,8 @@ def prove_roll_membership(*, contest: Contest, user, family_name: str, birth_dat
     if existing:
         return existing
     key = _attempts_key(contest, user)
-    if cache.get(key, 0) >= MAX_ATTEMPTS:
+    source_key = _source_attempts_key(contest, source) if source else None
+    if cache.get(key, 0) >= MAX_ATTEMPTS or (source_key and cache.get(source_key, 0) >= MAX_ATTEMPTS_PER_SOURCE):
         raise TooManyAttempts()
     place_key = code_key(place)
     place_station = station_key(place)
@@ -271,10 +291,9 @@ def prove_roll_membership(*, contest: Contest, user, family_name: str, birth_dat
         if place_key and (place_station == station_key(entry.polling_station) or place_key == entry.postcode)
     ]
     if len(matches) != 1:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, ATTEMPT_WINDOW)
+        _count_failure(key)
+        if source_key:
+            _count_failure(source_key)
         if len(matches) > 1:
             raise RollMatchFailed(_("Several voters match these details. Please contact the town hall."))
         raise RollMatchFailed()
