@@ -63,5 +63,3 @@ def mission_data(now=None, **overrides) -> dict:
     data.update(overrides)
     return data
 
-
-__all__ = ["make_resident"]

@@ -2,9 +2,9 @@
 
 import pytest
 
+from councils import demo as councils_demo
 from home import demo as home_demo
 from home.models import HomePage
-from councils import demo as councils_demo
 from volunteering import demo
 from volunteering.models import Association, Mission, Offer, Skill, VolunteeringIndexPage
 

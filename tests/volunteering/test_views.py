@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image as PILImage
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from volunteering.models import Association, Mission, Offer
 
