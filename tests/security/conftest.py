@@ -28,6 +28,7 @@ WATCHED_MODELS = [
     "voting.Contest", "voting.Option", "voting.Voter", "voting.Participation", "voting.Ballot", "voting.Trustee",
     "voting.TrusteeShare", "voting.VoterRoll", "voting.RollEntry", "voting.Result", "voting.PaperResult",
     "voting.AuditEvent", "wagtailcore.Page", "wagtailcore.Revision",
+    "volunteering.Association", "volunteering.Representative", "volunteering.Mission", "volunteering.Offer",
 ]
 # Fields a request may legitimately touch without changing anything a resident or officer sees.
 VOLATILE_FIELDS = {"last_login"}
