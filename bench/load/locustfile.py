@@ -37,6 +37,10 @@ from pathlib import Path
 
 from locust import HttpUser, task
 
+
+class GiveUp(Exception):
+    """A page or form failed (timeout, error): the resident leaves, as a real one would after a failure."""
+
 STATE = json.loads(Path(os.environ["LOAD_STATE"]).read_text())
 OUT = Path(os.environ["LOAD_OUT"])
 TIMEOUT = 60
@@ -88,10 +92,12 @@ class Resident(HttpUser):
             cookie.secure = False
 
     def get(self, path: str, name: str, expect=(200,)):
+        """GET a page; a failure (error, timeout) ends the session (``GiveUp``)."""
         with self.client.get(path, name=name, allow_redirects=False, timeout=TIMEOUT, catch_response=True) as response:
             self._unsecure_cookies()
             if response.status_code not in expect:
                 response.failure(f"HTTP {response.status_code}")
+                raise GiveUp(name)
             return response
 
     def post(self, path: str, name: str, data: dict, files=None):
@@ -121,19 +127,24 @@ class Resident(HttpUser):
     @task
     def session(self):
         try:
-            self.get("/", "home")
-            if self.role == "browse":
-                self.browse(self.rng.randint(2, 4))
-            elif self.role == "idea":
-                self.propose_idea()
-            else:
-                if self.form_login and not self.login():
-                    return
-                self.vote()
-                if self.rng.random() < 0.3:
-                    self.browse(1)
+            self._session()
+        except GiveUp as step:
+            record("gave_up", {"resident": self.index, "role": self.role, "step": str(step)})
         finally:
             self.done = True
+
+    def _session(self):
+        self.get("/", "home")
+        if self.role == "browse":
+            self.browse(self.rng.randint(2, 4))
+        elif self.role == "idea":
+            self.propose_idea()
+        else:
+            if self.form_login:
+                self.login()
+            self.vote()
+            if self.rng.random() < 0.3:
+                self.browse(1)
 
     def login(self) -> bool:
         self.think()
@@ -146,7 +157,7 @@ class Resident(HttpUser):
             if response.status_code == 302:
                 return True
             response.failure(f"login refused: HTTP {response.status_code}")
-            return False
+            raise GiveUp("login POST")
 
     def propose_idea(self):
         self.think()
@@ -165,10 +176,13 @@ class Resident(HttpUser):
             self._unsecure_cookies()
             location = response.headers.get("Location", "")
             if response.status_code == 302 and "/idees/" in location:
-                record("ideas", {"resident": self.index, "user": self.me["user"], "title": title, "url": location})
+                record("ideas", {"resident": self.index, "user": self.me["user"], "title": title, "url": location,
+                                 "status": "accepted"})
             else:
-                response.failure(f"idea not accepted: HTTP {response.status_code} {location}")
-                return
+                status = "unanswered" if response.status_code == 0 else f"HTTP {response.status_code}"
+                record("ideas", {"resident": self.index, "user": self.me["user"], "title": title, "status": status})
+                response.failure(f"idea not accepted: {status}")
+                raise GiveUp("idea form POST")
         self.get(location, "idea page (new)")
 
     def vote(self):
@@ -185,10 +199,10 @@ class Resident(HttpUser):
             self._unsecure_cookies()
             if response.status_code != 302:
                 response.failure(f"HTTP {response.status_code}")
-                return
+                raise GiveUp("roll proof POST")
         page = self.get(base, "contest page (ballot)")
         if 'name="choice"' not in (page.text or ""):
-            record("refusals", {"resident": self.index, "step": "ballot not offered"})
+            record("gave_up", {"resident": self.index, "role": self.role, "step": "ballot not offered after the roll proof"})
             return
         choice = self.rng.choice(STATE["choices"])
         self.think()
@@ -198,7 +212,7 @@ class Resident(HttpUser):
             self._unsecure_cookies()
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
-                return
+                raise GiveUp("confirm POST")
             confirm = response
         self.think()
         try:
@@ -220,7 +234,7 @@ class Resident(HttpUser):
                 status = "unanswered" if response.status_code == 0 else f"HTTP {response.status_code} {location}"
                 record("votes", {"resident": self.index, "user": self.me["user"], "status": status})
                 response.failure(f"vote not accepted: {status}")
-                return
+                raise GiveUp("cast POST")
         receipt = self.get(location, "receipt")
-        if receipt.status_code == 200 and tracker not in (receipt.text or ""):
-            receipt.failure("receipt page does not show the tracker")
+        if tracker not in (receipt.text or ""):
+            record("gave_up", {"resident": self.index, "role": self.role, "step": "receipt without its tracker"})

@@ -220,11 +220,21 @@ def step_verify(args) -> dict:
         1 for v in votes if v["status"] not in ("accepted", "unanswered"))}
     checks.update(box_checks(contest, accepted, unanswered=unanswered))
 
-    titles = [i["title"] for i in ideas]
+    titles = [i["title"] for i in ideas if i.get("status", "accepted") == "accepted"]
+    unanswered_ideas = {i["title"] for i in ideas if i.get("status") == "unanswered"}
     stored = list(Idea.objects.filter(budget_id=state["budget_id"], title__startswith="Idée de charge")
                   .values_list("title", flat=True))
     checks["ideas accepted (told to residents)"] = len(titles)
-    checks["every idea told accepted is stored, once; none unseen"] = sorted(stored) == sorted(titles)
+    checks["ideas posted without an answer (timeout)"] = len(unanswered_ideas)
+    checks["ideas stored"] = len(stored)
+    checks["every idea told accepted is stored once; any other stored one is an unanswered post"] = (
+        len(stored) == len(set(stored)) and set(titles) <= set(stored) and set(stored) - set(titles) <= unanswered_ideas
+    )
+    gave_up = [json.loads(line) for f in sorted(out.glob("gave_up-*.jsonl")) for line in f.read_text().splitlines()]
+    steps: dict[str, int] = {}
+    for row in gave_up:
+        steps[row["step"]] = steps.get(row["step"], 0) + 1
+    checks["sessions cut short by a failed step (step: residents)"] = steps
 
     # Count on the Celery worker, as trustees' last share would trigger it.
     start = time.perf_counter()

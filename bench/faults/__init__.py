@@ -1,0 +1,1 @@
+"""Fault drill: workers killed, PostgreSQL restarted, Redis stopped (see drill.py and README.md)."""
