@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install check bench messages
+.PHONY: run test install check bench messages audit
 
 ## make run: install, migrate, load the demo town, serve it at http://127.0.0.1:8000
 run: install
@@ -17,6 +17,13 @@ test: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+## make audit: known vulnerabilities of the installed dependencies (pip-audit; AUDIT_STRICT=1 also fails
+## when some package could not be looked up). The project itself is not on PyPI: --skip-editable.
+audit: install
+	rm -f $(VENV)/audit.json
+	-$(BIN)/pip-audit --skip-editable --progress-spinner off --format json --output $(VENV)/audit.json
+	$(BIN)/python .ci/audit_report.py $(VENV)/audit.json
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
