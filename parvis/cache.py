@@ -22,6 +22,16 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
+RATE_LIMIT_KEY_PREFIXES = (
+    "allauth:rl:",  # allauth's login, sign-up and password-reset limits (and their locks)
+    "voting:roll-attempts",  # roll-proof guesses, per account and per address
+    "councils:contact:",  # the council contact form
+)
+"""Keys of the limits against guessing and flooding: production's ``STRICT_KEY_PREFIXES``.
+
+A new limit kept in the cache must use one of these prefixes (tests/parvis/test_cache.py checks the known ones).
+"""
+
 
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` where an unreachable Redis means a miss (reads) or nothing stored (writes)."""

@@ -12,6 +12,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from parvis.cache import RATE_LIMIT_KEY_PREFIXES
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES
 
@@ -47,7 +49,7 @@ CACHES = {
         "BACKEND": "parvis.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("REDIS_URL", CELERY_BROKER_URL),
         "OPTIONS": {
-            "STRICT_KEY_PREFIXES": ["allauth:rl:", "voting:roll-attempts:", "councils:contact:"],
+            "STRICT_KEY_PREFIXES": RATE_LIMIT_KEY_PREFIXES,
             "socket_connect_timeout": 2,
             "socket_timeout": 2,
         },

@@ -6,10 +6,10 @@ import pytest
 import redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from parvis.cache import ResilientRedisCache
+from parvis.cache import RATE_LIMIT_KEY_PREFIXES, ResilientRedisCache
 
 REDIS_URL = os.environ.get("PARVIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-STRICT = ["allauth:rl:", "voting:roll-attempts:"]
+STRICT = RATE_LIMIT_KEY_PREFIXES
 
 
 def cache_at(location: str) -> ResilientRedisCache:
@@ -32,7 +32,8 @@ def test_reads_miss_and_writes_are_dropped_while_redis_is_down(unreachable):
     unreachable.delete_many(["a"])
 
 
-@pytest.mark.parametrize("key", ["allauth:rl:login:ip:127.0.0.1", "voting:roll-attempts:3:7"])
+@pytest.mark.parametrize("key", ["allauth:rl:login:ip:127.0.0.1", "voting:roll-attempts:3:7",
+                                 "voting:roll-attempts-from:3:ab12", "councils:contact:ab12"])
 def test_rate_limit_keys_still_fail_loudly(unreachable, key):
     with pytest.raises(RedisConnectionError):
         unreachable.get(key, 0)
@@ -61,3 +62,22 @@ def test_behaves_as_the_redis_cache_when_redis_is_up():
     assert cache.incr("allauth:rl:parvis-test") == 2
     cache.delete_many(["parvis-test-cache:a", "allauth:rl:parvis-test"])
     assert cache.get("parvis-test-cache:a") is None
+
+
+def test_every_known_rate_limit_key_is_strict(rf):
+    """The keys the limits really use (not copies of them) start with a strict prefix."""
+    from types import SimpleNamespace
+
+    from allauth.core.internal.ratelimit import Rate, get_cache_key
+
+    from voting.services import roll
+
+    contest, user = SimpleNamespace(pk=3), SimpleNamespace(pk=7)
+    request = rf.post("/compte/login/", REMOTE_ADDR="192.0.2.1")
+    keys = [
+        roll._attempts_key(contest, user),
+        roll._source_attempts_key(contest, "192.0.2.1"),
+        get_cache_key(request, app="account", action="login", rate=Rate(30, 60, "ip")),
+    ]
+    for key in keys:
+        assert key.startswith(RATE_LIMIT_KEY_PREFIXES), key
