@@ -13,6 +13,7 @@ next to the listing with their permission checks. Skills are a snippet so the
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -68,7 +69,8 @@ class AssociationIndexView(generic.IndexView):
     """Awaiting approval first; Approve and Refuse buttons on pending rows."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("council")
+        awaiting_first = Case(When(status=Association.Status.PENDING, then=Value(0)), default=Value(1))
+        return super().get_base_queryset().select_related("council").annotate(review_order=awaiting_first)
 
     def get_list_buttons(self, instance):
         buttons = []
@@ -163,7 +165,7 @@ class AssociationViewSet(ModelViewSet):
                         primary=lambda association: association.status == Association.Status.PENDING),
         "submitted_at",
     ]
-    ordering = ["-status", "submitted_at"]  # "pending" sorts after "approved": reversed, pending come first
+    ordering = ["review_order", "-submitted_at"]  # awaiting approval first (annotated by the index view)
     edit_handler = ObjectList([FieldPanel(name) for name in
                                ("name", "description", "logo", "contact_email", "contact_phone", "website", "council")])
 

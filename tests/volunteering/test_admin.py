@@ -48,6 +48,15 @@ def test_the_queue_lists_pending_associations_with_approve_and_refuse(client, mo
     assert f"/admin/volunteering/associations/refuse/{pending.pk}/" in html
     html = client.get("/admin/volunteering/associations/").content.decode()
     assert f"/admin/volunteering/associations/approve/{approved.pk}/" not in html
+    assert html.index("Les Jardiniers") < html.index("Entente sportive")  # awaiting approval first
+
+
+def test_the_queue_shows_associations_awaiting_approval_first(client, moderator):
+    make_association("Ancienne refusée", status=Association.Status.REFUSED)
+    make_association("Ancienne validée")
+    make_association("En attente", status=Association.Status.PENDING)
+    html = client.get("/admin/volunteering/associations/").content.decode()
+    assert html.index("En attente") < min(html.index("Ancienne refusée"), html.index("Ancienne validée"))
     assert "/admin/volunteering/associations/new/" not in html
 
 
