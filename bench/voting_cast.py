@@ -204,7 +204,7 @@ def step_probe(args) -> dict:
     if args.profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting for PostgreSQL
     for voter in state["voters"][:PROBE_VOTES]:
         client.cookies.clear()
         client.cookies[state["session_cookie"]] = voter["session"]
@@ -336,6 +336,12 @@ def insert_job(state: dict, index: int) -> tuple:
     return ((index, "blank"), "/bench/insert", body, headers)
 
 
+def signed_in_insert_job(state: dict, index: int) -> tuple:
+    """The second baseline: the same POST (cookies, CSRF token) to a login-required, CSRF-checked insert."""
+    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]), "blank")
+    return ((index, "blank"), "/bench/insert-signed-in", body, headers)
+
+
 def spread(items: list, clients: int) -> list[list]:
     return [items[i::clients] for i in range(clients)]
 
@@ -361,6 +367,71 @@ def is_receipt(outcome: tuple) -> bool:
 
 def tracker_of(outcome: tuple) -> str:
     return outcome[2].split("/recu/", 1)[1].split("/", 1)[0]
+
+
+class CpuMeter:
+    """CPU seconds used by the serving side: gunicorn's processes, the Celery worker, their PostgreSQL backends.
+
+    Wall-clock rates move with whatever else the machine runs (the clients,
+    other jobs); the CPU a request costs the server much less. Backends are
+    those connected to the bench database (the meter's own excluded).
+    """
+
+    def __init__(self, dsn: str, database: str, *processes: subprocess.Popen):
+        import psycopg
+
+        self.connection = psycopg.connect(dsn, autocommit=True)
+        self.database = database
+        self.roots = [p.pid for p in processes]
+
+    @staticmethod
+    def _cpu(pid: int) -> float | None:
+        import os
+
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def _pids(self) -> dict[int, str]:
+        """Each serving process, with its group: web (gunicorn), worker (Celery), db (PostgreSQL)."""
+        pids = {}
+        for group, root in zip(("web", "worker"), self.roots, strict=False):
+            pids[root] = group
+            try:
+                pids.update((int(c), group) for c in Path(f"/proc/{root}/task/{root}/children").read_text().split())
+            except OSError:
+                pass
+        rows = self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.database]
+        ).fetchall()
+        return pids | {row[0]: "db" for row in rows}
+
+    def snapshot(self) -> dict[tuple[int, str], float]:
+        return {(pid, group): cpu for pid, group in self._pids().items() if (cpu := self._cpu(pid)) is not None}
+
+    @staticmethod
+    def by_group(before: dict, after: dict) -> dict[str, float]:
+        groups: dict[str, float] = {}
+        for key, cpu in after.items():
+            groups[key[1]] = groups.get(key[1], 0.0) + cpu - before.get(key, 0.0)
+        return groups
+
+    def wait_for_chaining(self, timeout: float = 60) -> None:
+        """The worker appends the last ballots after the last vote: their CPU belongs to the votes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.connection.execute(
+            "SELECT EXISTS (SELECT 1 FROM voting_ballot WHERE position IS NULL)"
+        ).fetchone()[0]:
+            time.sleep(0.1)
+
+    @staticmethod
+    def used(before: dict, after: dict) -> float:
+        return sum(cpu - before.get(key, 0.0) for key, cpu in after.items())
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 class LockSampler:
@@ -556,9 +627,17 @@ def main() -> None:
                 warmed += len(warm)
                 run_clients(server.port, spread(warm, 2 * workers))
 
+                meter = CpuMeter(database_url(args.admin_url, DATABASE), DATABASE, server.process, worker.process)
                 base_jobs = spread([insert_job(state, i) for i in range(n)], args.concurrency)
+                cpu = meter.snapshot()
                 seconds, outcomes = run_clients(server.port, base_jobs)
                 before = summarize("insert (before)", seconds, outcomes, lambda o: o[1] == 200)
+                before["cpu_ms"] = 1000 * meter.used(cpu, cpu := meter.snapshot()) / n
+                seconds, outcomes = run_clients(
+                    server.port, spread([signed_in_insert_job(state, i) for i in range(n)], args.concurrency)
+                )
+                signed_in = summarize("signed-in insert", seconds, outcomes, lambda o: o[1] == 200)
+                signed_in["cpu_ms"] = 1000 * meter.used(cpu, cpu := meter.snapshot()) / n
                 choices = choices_for(state, contest_name, n, seed=run)
                 vote_jobs = spread([vote_job(state, contest_name, i, choices[i]) for i in range(n)], args.concurrency)
                 sampler = LockSampler(database_url(args.admin_url, DATABASE), DATABASE)
@@ -567,15 +646,30 @@ def main() -> None:
                 finally:
                     locks = sampler.stop()
                 cast = summarize("cast vote", seconds, vote_outcomes, is_receipt)
+                meter.wait_for_chaining()
+                voted = meter.snapshot()
+                cast["cpu_ms"] = 1000 * meter.used(cpu, voted) / n
+                cast["cpu_split"] = {k: 1000 * v / n for k, v in meter.by_group(cpu, voted).items()}
+                cpu = voted
                 seconds, outcomes = run_clients(server.port, base_jobs)
                 after = summarize("insert (after)", seconds, outcomes, lambda o: o[1] == 200)
+                after["cpu_ms"] = 1000 * meter.used(cpu, meter.snapshot()) / n
+                meter.close()
             finally:
                 server.stop()
             baseline = (before["rate"] + after["rate"]) / 2
             print_row(label, before)
+            print_row(label, signed_in, f"{signed_in['rate'] / baseline:.0%}")
             print_row(label, cast, f"{cast['rate'] / baseline:.0%}")
             print_row(label, after)
             summaries.append((label, cast["rate"] / baseline))
+            base_cpu = (before["cpu_ms"] + after["cpu_ms"]) / 2
+            print(f"  casting = {cast['rate'] / signed_in['rate']:.0%} of the signed-in insert's rate")
+            print(f"  server CPU per request (gunicorn + Celery worker + their PostgreSQL backends): insert "
+                  f"{before['cpu_ms']:.2f} / {after['cpu_ms']:.2f} ms, signed-in insert {signed_in['cpu_ms']:.2f} ms, vote {cast['cpu_ms']:.2f} ms (chaining included)"
+                  f" -> a vote costs {cast['cpu_ms'] / base_cpu:.1f}x an insert; CPU-bound ratio "
+                  f"{base_cpu / cast['cpu_ms']:.0%}; the vote's split: "
+                  + ", ".join(f"{group} {ms:.2f} ms" for group, ms in sorted(cast["cpu_split"].items())))
             print(f"  during the votes: {locks}")
             statuses: dict[str, int] = {}
             for o in vote_outcomes:

@@ -109,5 +109,9 @@ def erase_candidacies(user):
 @hooks.register(ELIGIBILITY_HOOK)
 def consultation_rules(contest, user):
     """A consultation's territory and minimum age, asked by the engine on every path to its ballots."""
-    link = ConsultationBallot.objects.filter(contest=contest).select_related("consultation").first()
-    return eligibility.refusal(link.consultation, user) if link else None
+    # Asked on every vote of every contest: most are no consultation's, so look the link up
+    # cheaply and load the page (a wide join) only for a consultation's own ballots.
+    consultation_id = ConsultationBallot.objects.filter(contest=contest).values_list("consultation_id", flat=True).first()
+    if consultation_id is None:
+        return None
+    return eligibility.refusal(ConsultationPage.objects.get(pk=consultation_id), user)
