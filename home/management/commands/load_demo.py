@@ -12,8 +12,10 @@ from home import demo as home_demo
 from home import demo_votes
 from volunteering import demo as volunteering_demo
 
-DEMO_LOADERS = [home_demo.load, councils_demo.load, demo_votes.load, budget_demo.load, volunteering_demo.load]
-DEMO_LOADERS.append(kits_demo.load)  # after the election whose candidates it dresses
+# In dependency order: kits dress the candidates of the demo election.
+DEMO_LOADERS = [
+    home_demo.load, councils_demo.load, demo_votes.load, budget_demo.load, volunteering_demo.load, kits_demo.load,
+]
 
 
 class Command(BaseCommand):
