@@ -11,7 +11,7 @@ are transactional: they answer something the recipient did or is in charge
 of, like allauth's confirmation e-mails, so they are sent whatever the
 profile's notification choices (those govern announcements to many residents,
 ``accounts.notifications``). They leave in Celery tasks after the commit,
-one message per recipient.
+one message per recipient (``_send``).
 """
 
 import calendar
@@ -21,7 +21,6 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -575,8 +574,14 @@ def _representative_addresses(association: Association) -> list[str]:
 
 
 def _send(*, recipients: list[str], template: str, subject: str, context: dict) -> int:
+    """Render once, then one delivery task per recipient: an SMTP retry never re-sends to the others."""
+    from home.tasks import send_email
+
     body = render_to_string(f"volunteering/email/{template}.txt", context)
-    return sum(send_mail(subject, body, None, [address]) for address in recipients if address)
+    addresses = [address for address in dict.fromkeys(recipients) if address]
+    for address in addresses:
+        send_email.delay(subject=str(subject), body=body, recipients=[address])
+    return len(addresses)
 
 
 def _mission_url(mission: Mission) -> str:

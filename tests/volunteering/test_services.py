@@ -475,3 +475,15 @@ def test_deleting_the_account_withdraws_pending_offers_and_anonymises(associatio
     accepted.refresh_from_db()
     assert (pending.status, pending.volunteer, pending.message) == (Offer.Status.WITHDRAWN, None, "")
     assert (accepted.status, accepted.volunteer, accepted.message) == (Offer.Status.ACCEPTED, None, "")
+
+
+def test_each_recipient_gets_their_own_message_and_a_vanished_offer_sends_nothing(mission, representative, amina, send_now):
+    from volunteering import tasks
+
+    second = make_resident("second@asso.example")
+    Representative.objects.create(association=mission.association, user=second)
+    offer = make_offer(mission, amina)
+    assert tasks.send_offer_emails(offer_id=offer.pk, event="offered") == 2
+    assert sorted(message.to for message in mail.outbox) == [["entente-sportive@asso.example"], ["second@asso.example"]]
+    offer.delete()
+    assert tasks.send_offer_emails(offer_id=offer.pk, event="accepted") == 0 and len(mail.outbox) == 2
