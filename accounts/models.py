@@ -43,7 +43,7 @@ class Profile(models.Model):
         null=True,
         blank=True,
         validators=[validate_birth_year],
-        help_text=_("Optional. Only used for statistics by age band, never shown."),
+        help_text=_("Optional. Used for statistics by age band and to check a minimum age (some consultations and volunteering missions); never shown."),
     )
     notify_vote_opened = models.BooleanField(_("a vote opens"), default=False)
     notify_results_published = models.BooleanField(_("results are published"), default=False)

@@ -220,7 +220,8 @@ LEGAL_PAGES = {
                   "(pour vous connecter et, si vous le demandez, vous prévenir) et le nom que vous choisissez "
                   "d'afficher à côté de vos idées. Votre conseil de quartier, facultatif, choisit ce que nous "
                   "vous montrons ; le code postal qui aide à le trouver n'est pas conservé. Votre année de "
-                  "naissance, facultative, ne sert qu'aux statistiques par tranche d'âge et n'est jamais affichée.</p>"),
+                  "naissance, facultative, ne sert qu'aux statistiques par tranche d'âge et à vérifier un âge minimum "
+                  "(certaines consultations et missions de bénévolat) ; elle n'est jamais affichée.</p>"),
         paragraph("<p>Pour protéger les comptes, les tentatives de connexion échouées (adresse IP, navigateur) "
                   "sont gardées environ un quart d'heure. Les messages envoyés à un conseil lui sont transmis par "
                   "e-mail : le site ne les garde pas.</p>"),
