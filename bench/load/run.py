@@ -300,6 +300,25 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
             process.wait(timeout=timeout)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children (gunicorn's workers)."""
+    import psutil  # installed with locust
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def read_stats(prefix: Path) -> list[dict]:
     path = Path(f"{prefix}_stats.csv")
     if not path.exists():
@@ -397,10 +416,16 @@ def main() -> None:
             timeout=args.run_time + 300, check=False,
         )
         seconds = time.perf_counter() - load_start
+        web_cpu = cpu_seconds(server.process.pid)
         server.stop()
         server = None
         print(f"load finished in {seconds:.0f} s (locust exit {locust.returncode})")
         table = report(read_stats(out / "locust"), seconds)
+        served = next((row["requests"] for row in table if row["endpoint"] == "TOTAL"), 0)
+        if served:
+            print(f"gunicorn used {web_cpu:.0f} s of CPU for {served} requests: {1000 * web_cpu / served:.0f} ms "
+                  f"per request, i.e. about {served / web_cpu:.0f} requests/s per core it would have to itself "
+                  f"(the machine is shared: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         with open(out / "locust_failures.csv", newline="") as handle:
             failures = list(csv.DictReader(handle))
         for row in failures[:20]:
@@ -415,7 +440,7 @@ def main() -> None:
         load_average = os.getloadavg()
         (out / "summary.json").write_text(json.dumps({
             "users": args.users, "run_time": args.run_time, "gunicorn": f"{args.workers}x{args.threads}",
-            "seconds": seconds, "endpoints": table, "checks": checks, "all_ok": all_ok,
+            "seconds": seconds, "endpoints": table, "checks": checks, "all_ok": all_ok, "gunicorn_cpu_seconds": web_cpu,
             "load_average_after": load_average, "cpus": os.cpu_count(),
         }, indent=2))
         print(f"\nall checks {'passed' if all_ok else 'FAILED'}; results in {out.relative_to(ROOT)}")
