@@ -8,6 +8,7 @@ pass it to the database. CI runs this file on PostgreSQL.
 import pytest
 from django.test import Client
 
+from ..home.utils import make_article_index
 from .endpoints import FORMS, user_of
 
 pytestmark = pytest.mark.django_db
@@ -17,37 +18,37 @@ NASTY = ["' OR 1=1 --", "%", "_", "\\", "a\x00b", "\x00", "é" * 5000, "'; DROP 
 IDS = ["or", "percent", "underscore", "backslash", "nul-inside", "nul", "long", "drop", "header-injection"]
 
 
-@pytest.mark.parametrize("value", NASTY, ids=IDS)
 @pytest.mark.parametrize("endpoint", [f for f in FORMS if f.text_fields], ids=str)
-def test_text_fields_answer_hostile_strings_without_an_error(town, endpoint, value):
+def test_text_fields_answer_hostile_strings_without_an_error(town, endpoint):
     client = Client(raise_request_exception=True)
     client.force_login(user_of(town, endpoint))
-    data = endpoint.data(town)
-    for key in endpoint.fields_named(data, endpoint.text_fields):
-        response = client.post(endpoint.url(town), {**data, key: value})
-        assert response.status_code in (200, 302, 400), (key, response.status_code)
-        if "\x00" in value:
-            # Refused: nothing holding a NUL byte was stored.
-            assert response.status_code != 302 or endpoint.name in {"council contact", "election roll proof", "contest roll proof"}, key
+    url, data = endpoint.url(town), endpoint.data(town)
+    for value, name in zip(NASTY, IDS, strict=True):
+        for key in endpoint.fields_named(data, endpoint.text_fields):
+            response = client.post(url, {**data, key: value})
+            assert response.status_code in (200, 302, 400), (name, key, response.status_code)
+            if "\x00" in value and endpoint.name not in {"council contact", "election roll proof", "contest roll proof"}:
+                # Refused: nothing holding a NUL byte was stored. (The contact form and roll proofs store
+                # nothing and answer with a message.)
+                assert response.status_code != 302, (name, key)
 
 
-@pytest.mark.parametrize("value", NASTY, ids=IDS)
-def test_query_strings_answer_hostile_strings_without_an_error(town, value):
+def test_query_strings_answer_hostile_strings_without_an_error(town):
     client = Client(raise_request_exception=True)
     client.force_login(town.other)
     contest = town.contest
+    articles = make_article_index(town.home, slug="comprendre")
     addresses = [
-        ("/recherche/", {"q": value}),
-        ("/recherche/", {"q": "budget", "page": value}),
-        (town.budget.url, {"council": value, "category": value, "status": value, "page": value}),
-        (town.council_page.url.rsplit("/", 2)[0] + "/", {"postcode": value, "street": value}),
-        (f"/vote/{contest.pk}/verifier/", {"tracker": value}),
-        (f"/vote/{contest.pk}/", {"next": value}),
-        (town.consultation.url + "recus/", {"r": value}),
+        ("/recherche/", "q"), ("/recherche/", "page"),
+        (town.budget.url, "council"), (town.budget.url, "category"), (town.budget.url, "status"), (town.budget.url, "page"),
+        (town.council_page.url.rsplit("/", 2)[0] + "/", "postcode"), (town.council_page.url.rsplit("/", 2)[0] + "/", "street"),
+        (f"/vote/{contest.pk}/verifier/", "tracker"), (f"/vote/{contest.pk}/", "next"),
+        (town.consultation.url + "recus/", "r"), (articles.url, "tag"), (articles.url, "page"),
     ]
-    for path, params in addresses:
-        response = client.get(path, params)
-        assert response.status_code in (200, 400, 404), (path, response.status_code)
+    for value, name in zip(NASTY, IDS, strict=True):
+        for path, parameter in addresses:
+            response = client.get(path, {parameter: value})
+            assert response.status_code in (200, 400, 404), (name, path, parameter, response.status_code)
 
 
 @pytest.mark.parametrize("tracker", ["%00", "a%00b", "'%20OR%201=1%20--", "x" * 3000])
