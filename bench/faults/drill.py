@@ -850,6 +850,7 @@ def main() -> None:
     results = []
     try:
         pg.init()
+        redis.stop()  # one left over by an interrupted run
         redis.start()
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
@@ -867,8 +868,6 @@ def main() -> None:
             result["seconds"] = round(time.perf_counter() - start, 1)
             results.append(result)
     finally:
-        if not redis.up():
-            pass
         redis.stop()
         pg.stop()
         out = ROOT / "bench" / "results"
