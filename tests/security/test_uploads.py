@@ -96,15 +96,16 @@ def client_for(town, who) -> Client:
     return client
 
 
-@pytest.mark.parametrize("hostile", list(HOSTILE_IMAGES), ids=str)
 @pytest.mark.parametrize("form", list(IMAGE_FORMS), ids=str)
-def test_hostile_images_are_refused_with_a_message_and_nothing_is_stored(town, nothing_changed, form, hostile):
+def test_hostile_images_are_refused_with_a_message_and_nothing_is_stored(town, nothing_changed, form):
     path, who, post = IMAGE_FORMS[form]
     client, url = client_for(town, who), path(town)
+    answers = {}
     with nothing_changed():
-        response = client.post(url, post(town, upload(*HOSTILE_IMAGES[hostile])))
-    assert response.status_code in (200, 400)
-    assert "invalid-feedback" in response.content.decode()
+        for hostile, file in HOSTILE_IMAGES.items():
+            response = client.post(url, post(town, upload(*file)))
+            answers[hostile] = (response.status_code, "invalid-feedback" in response.content.decode())
+    assert {hostile: answer for hostile, answer in answers.items() if answer[0] not in (200, 400) or not answer[1]} == {}
 
 
 @pytest.mark.parametrize("form", list(IMAGE_FORMS), ids=str)
