@@ -47,8 +47,13 @@ def test_communications_build_a_council_page_in_the_admin(desktop, demo):
     desktop.get_by_role("option", name="Actualité").click()
     desktop.locator("#news-0-value-title").fill("Le conseil est installé")
     # Draftail keeps its own state: type into it as a person would, rather than setting the DOM.
-    desktop.locator("#news-0-value-text").locator("xpath=..").locator("[contenteditable=true]").click()
+    news_text = desktop.locator("#news-0-value-text").locator("xpath=..").locator("[contenteditable=true]")
+    news_text.click()
+    expect(news_text).to_be_focused()  # Draftail may take a moment to take the focus on a busy machine
     desktop.keyboard.type("Première réunion le 12 mars.")
+    expect(news_text).to_contain_text("Première réunion le 12 mars.")
+    # …and wait until Draftail has written it to the field the form posts.
+    expect(desktop.locator("#news-0-value-text")).to_have_value(re.compile("Première réunion le 12 mars"))
     desktop.locator("#news-0-value-date").fill("2027-03-02")
     desktop.locator("#id_title").click()  # leaves the date field, closing its picker over the footer
     # "Publish" sits in the footer's action menu, behind the "Save draft" button.
