@@ -476,7 +476,23 @@ class LockSampler:
 # --------------------------------------------------------------------------- gunicorn
 
 
-class Server:
+class _Service:
+    """A subprocess of the bench (gunicorn, a Celery worker) logging to a file; stopped politely, then not."""
+
+    process: subprocess.Popen
+    log: object
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+
+class Server(_Service):
     def __init__(self, env: dict[str, str], workers: int, threads: int, log_path: Path):
         self.port = free_port()
         self.log = open(log_path, "ab")  # noqa: SIM115
@@ -501,17 +517,8 @@ class Server:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
 
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
-        self.log.close()
 
-
-class Worker:
+class Worker(_Service):
     """A Celery worker on the bench's broker: it appends the cast ballots to the chain while votes arrive.
 
     Its CPU is on the same two cores as gunicorn, so the casting rate
@@ -527,15 +534,6 @@ class Worker:
             [sys.executable, "-m", "celery", "-A", "parvis", "worker", "--pool", "solo", "--loglevel", "warning"],
             cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
         )
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
-        self.log.close()
 
 
 # --------------------------------------------------------------------------- main
