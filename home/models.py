@@ -181,7 +181,8 @@ class ArticleIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        tag = request.GET.get("tag") or None
+        # A NUL byte is in no tag, and PostgreSQL refuses it in a query (a 500 instead of an empty list).
+        tag = request.GET.get("tag", "").replace("\x00", "") or None
         paginator = Paginator(self.articles(tag), self.per_page)
         try:
             page_obj = paginator.page(request.GET.get("page", 1))
