@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from ..home.utils import make_article_index
+from ..volunteering.factories import make_index
 from .endpoints import FORMS, user_of
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +39,14 @@ def test_query_strings_answer_hostile_strings_without_an_error(town):
     client.force_login(town.other)
     contest = town.contest
     articles = make_article_index(town.home, slug="comprendre")
+    missions = make_index(town.home).url
     addresses = [
         ("/recherche/", "q"), ("/recherche/", "page"),
         (town.budget.url, "council"), (town.budget.url, "category"), (town.budget.url, "status"), (town.budget.url, "page"),
         (town.council_page.url.rsplit("/", 2)[0] + "/", "postcode"), (town.council_page.url.rsplit("/", 2)[0] + "/", "street"),
         (f"/vote/{contest.pk}/verifier/", "tracker"), (f"/vote/{contest.pk}/", "next"),
         (town.consultation.url + "recus/", "r"), (articles.url, "tag"), (articles.url, "page"),
+        *[(missions, name) for name in ("q", "skill", "council", "period", "date_from", "page")],
     ]
     for value, name in zip(NASTY, IDS, strict=True):
         for path, parameter in addresses:
