@@ -19,6 +19,7 @@ from ..accounts.factories import make_resident
 from ..budget.factories import make_budget, make_idea
 from ..councils.election_factories import make_election, make_town, open_consultation
 from ..councils.factories import make_council_index, make_council_page
+from ..volunteering.factories import make_association, make_index, make_mission
 from ..voting.factories import make_user, open_contest
 
 WATCHED_MODELS = [
@@ -109,6 +110,24 @@ class Town:
     @cached_property
     def trustee(self):
         return self.contest.trustees.order_by("index").first()
+
+    @cached_property
+    def missions(self):
+        return make_index(self.home)
+
+    @cached_property
+    def association(self):
+        """An approved association the author represents."""
+        return make_association("Entente sportive", representative=self.author)
+
+    @cached_property
+    def mission(self):
+        self.missions  # noqa: B018  (published under the volunteering index)
+        return make_mission(self.association)
+
+    def mission_url(self, mission=None) -> str:
+        mission = mission or self.mission
+        return self.missions.url + f"missions/{mission.pk}-{mission.slug}/"
 
 
 @pytest.fixture

@@ -26,6 +26,23 @@ class Endpoint:
         return [key for key in data if any(key == name or key.endswith("-" + name) for name in names)]
 
 
+def association_data(town):
+    return {"name": "Les Jardiniers", "description": "Un jardin partagé.", "contact_email": "jardin@asso.example",
+            "contact_phone": "", "website": "", "council": ""}
+
+
+def mission_data(town):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.localtime() + timedelta(days=7)
+    return {"title": "Ravitaillement", "description": "Tendre des verres d'eau.", "place": "Place de la Loire",
+            "schedule": "", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"), "volunteers_needed": "2",
+            "minimum_age": "0", "council": ""}
+
+
 def user_of(town, endpoint: Endpoint):
     return {"author": town.author, "other": town.other, "trustee": town.trustee.user}[endpoint.user]
 
@@ -86,5 +103,11 @@ FORMS = [
              id_fields=("choice",)),
     Endpoint("contest cast", lambda t: f"/vote/{t.contest.pk}/voter/", contest_choice, user="other",
              id_fields=("choice",)),
+    Endpoint("association registration", lambda t: "/mon-benevolat/associations/inscrire/", association_data,
+             user="other", text_fields=("name", "description", "contact_phone", "website"), id_fields=("council",)),
+    Endpoint("mission post", lambda t: f"/mon-benevolat/associations/{t.association.pk}/missions/nouvelle/",
+             mission_data, text_fields=("title", "description", "place"), id_fields=("council", "skills")),
+    Endpoint("volunteer offer", lambda t: t.mission_url(), lambda t: {"message": "Je viens !", "age_confirmed": "on"},
+             user="other", text_fields=("message",)),
     Endpoint("trustee share download", lambda t: f"/vote/garant/{t.trustee.pk}/cle/", lambda t: {}, user="trustee"),
 ]

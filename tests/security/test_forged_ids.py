@@ -27,7 +27,7 @@ def foreign_ids(town, key: str) -> list[str]:
 # Values that are legitimate choices in some forms: no council (“the whole town”), no answer (a blank vote
 # where several answers may be ticked).
 LEGITIMATE = {"idea submission": {""}, "idea edit": {""}, "profile": {""}, "consultation confirm": {""},
-              "consultation cast": {""}}
+              "consultation cast": {""}, "association registration": {""}, "mission post": {""}}
 
 
 @pytest.mark.parametrize("endpoint", [f for f in FORMS if f.id_fields], ids=str)

@@ -9,6 +9,7 @@ from PIL import Image as PILImage
 
 from budget.models import Idea
 from councils.models import Candidate
+from volunteering.models import Association, Mission
 
 from .conftest import staff
 from .endpoints import FORMS, user_of
@@ -23,7 +24,8 @@ RAW = ["<script>alert(1)", "<img src=x onerror", "onerror=alert(1)>"]
 
 
 # An error in another field, so that the form is shown again with the typed text.
-INVALID = {"cost": "-1", "sender_email": "invalide", "consent": ""}
+INVALID = {"cost": "-1", "sender_email": "invalide", "consent": "", "contact_email": "invalide",
+           "volunteers_needed": "-1"}
 # Forms whose free text is never shown back (a password, a roll proof answered by a message).
 NOT_ECHOED = {"account deletion", "election roll proof", "contest roll proof"}
 
@@ -38,6 +40,9 @@ def pages_showing_text(town) -> list[str]:
     pages = [town.budget.url, "/compte/profil/", town.council_page.url, town.election.url, town.consultation.url,
              town.election.url + "candidature/", "/recherche/?q=jardin"]
     pages += [town.budget.idea_url(idea) for idea in Idea.objects.all()]
+    pages += [town.missions.url, town.mission_url(), "/mon-benevolat/", f"/mon-benevolat/associations/{town.association.pk}/"]
+    pages += [town.mission_url(mission) for mission in Mission.objects.all()]
+    pages += [f"/mon-benevolat/associations/{pk}/" for pk in Association.objects.values_list("pk", flat=True)]
     return pages
 
 
@@ -57,10 +62,16 @@ def test_markup_in_free_text_is_escaped_on_the_form_and_on_every_page(town, endp
         assert response.status_code in (200, 400)
         assert_escaped(response.content.decode(), f"the answer to {key}")
         shown.append(response.content.decode())
+    readers = [client]
+    if endpoint.user != "author":
+        # The author represents the association: offers made to it are shown to them only.
+        readers.append(Client())
+        readers[-1].force_login(town.author)
     for path in pages_showing_text(town):
-        html = client.get(path).content.decode()
-        assert_escaped(html, path)
-        shown.append(html)
+        for reader in readers:
+            html = reader.get(path).content.decode()
+            assert_escaped(html, path)
+            shown.append(html)
     if endpoint.name not in NOT_ECHOED:
         # The text did reach a page, as text: the assertions above were not vacuous.
         assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in html for html in shown)
