@@ -123,3 +123,20 @@ def test_a_resident_cannot_answer_or_withdraw_another_s_offer(town, nothing_chan
         answers = [client.post(f"/mon-benevolat/offres/{offer.pk}/{action}/").status_code
                    for action in ("accepter", "refuser", "retirer")]
     assert all(status in (302, 403, 404) for status in answers)
+
+
+# --- Candidates' campaign kits ------------------------------------------------------------------------------
+
+
+def test_another_resident_cannot_open_a_candidate_s_kit(town):
+    from councils.models import Candidate
+
+    candidate = Candidate.objects.create(election=town.election, council=town.town["centre"], user=town.author,
+                                         name="Autrice", statement="Je me présente.", status=Candidate.Status.APPROVED)
+    kit = town.election.url + f"candidats/{candidate.pk}/kit/"
+    intruder = as_user(town.other)
+    assert intruder.get(kit).status_code == 403
+    assert intruder.get(kit + "zip/").status_code == 403
+    assert intruder.get(kit + "flyer/").status_code == 403
+    anonymous = Client().get(kit + "zip/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/compte/login/")
