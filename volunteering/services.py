@@ -436,25 +436,23 @@ def accept_offer(*, offer: Offer, by, now=None) -> Offer:
     Capacity is counted under the mission's lock, so two representatives
     accepting the last place at once accept one offer, not two.
     """
-    now = now or timezone.now()
-    with transaction.atomic():
-        mission, offer = _locked_offer(offer)
-        if not rules.can_act_for(by, mission.association):
-            raise NotAllowed
-        if offer.status != Offer.Status.PENDING:
-            raise AlreadyAnswered
-        if rules.is_over(mission, now):
+
+    def check_room(mission: Mission, current: datetime) -> None:
+        if rules.is_over(mission, current):
             raise MissionClosed(_("This mission is over: offers can no longer be accepted. Nothing was changed."))
         if rules.is_full(mission, mission.offers.filter(status=Offer.Status.ACCEPTED).count()):
             raise MissionFull
-        offer.status, offer.answered_at, offer.answered_by = Offer.Status.ACCEPTED, now, by
-        offer.save(update_fields=["status", "answered_at", "answered_by"])
-        transaction.on_commit(lambda: _queue_offer_email(offer.pk, "accepted"))
-    return offer
+
+    return _answer_offer(offer=offer, by=by, now=now, status=Offer.Status.ACCEPTED, check=check_room)
 
 
 def decline_offer(*, offer: Offer, by, now=None) -> Offer:
     """A representative declines a pending offer; both sides are e-mailed."""
+    return _answer_offer(offer=offer, by=by, now=now, status=Offer.Status.DECLINED)
+
+
+def _answer_offer(*, offer: Offer, by, now, status: str, check=None) -> Offer:
+    """A representative's answer to a pending offer, under the mission's lock; ``check`` may refuse it."""
     now = now or timezone.now()
     with transaction.atomic():
         mission, offer = _locked_offer(offer)
@@ -462,9 +460,11 @@ def decline_offer(*, offer: Offer, by, now=None) -> Offer:
             raise NotAllowed
         if offer.status != Offer.Status.PENDING:
             raise AlreadyAnswered
-        offer.status, offer.answered_at, offer.answered_by = Offer.Status.DECLINED, now, by
+        if check:
+            check(mission, now)
+        offer.status, offer.answered_at, offer.answered_by = status, now, by
         offer.save(update_fields=["status", "answered_at", "answered_by"])
-        transaction.on_commit(lambda: _queue_offer_email(offer.pk, "declined"))
+        transaction.on_commit(lambda: _queue_offer_email(offer.pk, str(status)))  # the e-mail event is the new status
     return offer
 
 
