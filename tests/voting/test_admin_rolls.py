@@ -101,3 +101,34 @@ def test_staff_without_roll_permissions_cannot_upload(client):
     response = upload(client, ADD, ROLL_CSV)
     assert not VoterRoll.objects.exists()
     assert "Sorry, you do not have permission to access this area." in messages_of(response)
+
+
+@pytest.fixture
+def broker_down():
+    """Celery as in production, its broker unreachable (nothing listens on port 1)."""
+    from parvis.celery import app
+
+    def fresh_connections():  # Celery keeps its broker connections in pools made on first use
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport_options")}
+    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0",
+                    broker_transport_options={"max_retries": 0})
+    fresh_connections()
+    yield
+    app.conf.update(saved)
+    fresh_connections()
+
+
+def test_an_upload_whose_import_cannot_be_queued_says_so_instead_of_waiting_for_ever(
+    client, officer, django_capture_on_commit_callbacks, broker_down
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ADD, ROLL_CSV)
+
+    roll = VoterRoll.objects.get()
+    assert roll.status == VoterRoll.Status.FAILED and not RollEntry.objects.exists()
+    assert "Upload the file again" in roll.errors[0]["message"] or "Envoyez" in roll.errors[0]["message"]

@@ -16,7 +16,6 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .. import tasks
 from ..exceptions import ContestFrozen
 from ..models import VoterRoll
 from ..services import roll as roll_service
@@ -29,7 +28,7 @@ class ImportOnUploadMixin:
     def save_instance(self):
         voter_roll = super().save_instance()
         if "source_file" in self.form.changed_data and voter_roll.source_file:
-            transaction.on_commit(partial(tasks.import_roll.delay, voter_roll.pk))
+            transaction.on_commit(partial(roll_service.request_import, voter_roll))
         return voter_roll
 
     def get_success_url(self):

@@ -230,6 +230,24 @@ def import_roll(*, roll: VoterRoll) -> VoterRoll:
     return roll
 
 
+def request_import(roll: VoterRoll) -> None:
+    """Queue the import of an uploaded roll; if the task queue is down, say so on the roll.
+
+    Otherwise the roll would wait "to be imported" for ever, its task never
+    queued; the officer is told to upload the file again.
+    """
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    from ..tasks import import_roll as import_task  # tasks import the services
+
+    try:
+        import_task.delay(roll.pk)
+    except BrokerUnavailable:
+        _failed(roll, [{"line": 0, "message": _(
+            "The import could not be started: the task queue is unavailable. Upload the file again in a few minutes."
+        )}])
+
+
 def _failed(roll: VoterRoll, errors: list[dict]) -> VoterRoll:
     VoterRoll.objects.filter(pk=roll.pk).update(status=VoterRoll.Status.FAILED, errors=errors)
     roll.refresh_from_db()
