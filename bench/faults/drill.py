@@ -480,7 +480,8 @@ def step_roll_status(arg: dict) -> dict:
     from voting.models import VoterRoll
 
     voter_roll = VoterRoll.objects.get(pk=arg["roll"])
-    return {"status": voter_roll.status, "entries": voter_roll.entries.count()}
+    return {"status": voter_roll.status, "entries": voter_roll.entries.count(),
+            "errors": [e["message"] for e in voter_roll.errors or []]}
 
 
 STEPS = {name.removeprefix("step_"): fn for name, fn in globals().items() if name.startswith("step_") and callable(fn)}
@@ -800,7 +801,11 @@ def scenario_redis_down(env, pg: Postgres, redis: Redis, args) -> tuple[bool, di
         "retries after the outage: receipt or 'already voted'": all(classify(o) in ("receipt", "refused") for o in retries),
         "roll uploaded during the outage: the officer is told to retry, or the import is queued later": (
             upload.get("retry_page") is True and not upload.get("roll_stored")
-        ) or roll_later.get("status") == "ready",
+        ) or roll_later.get("status") == "ready" or (
+            # marked failed, its page telling the officer to upload the file again (voting.services.roll.request_import)
+            roll_later.get("status") == "failed" and roll_later.get("entries") == 0
+            and any("task queue" in e or "file des tâches" in e for e in roll_later.get("errors", []))
+        ),
     }
     verify = step(env, "votes_verify", state=str(state_path), successes=successes, choices=choices)
     checks.update({k: v for k, v in verify.items() if isinstance(v, bool)})
