@@ -352,14 +352,17 @@ def request_kit(candidate: Candidate) -> None:
     """Render this candidate's kit once the current transaction commits (nothing if not approved then)."""
     from .tasks import render_candidate_kit
 
-    transaction.on_commit(partial(render_candidate_kit.delay, candidate.pk), robust=True)
+    # A lambda, not a partial: Django names the callback by its __qualname__ when a robust one fails.
+    candidate_id = candidate.pk
+    transaction.on_commit(lambda: render_candidate_kit.delay(candidate_id), robust=True)
 
 
 def request_election_kits(election: ElectionPage) -> None:
     """Render again the kits of an election's approved candidates (template or dates changed)."""
     from .tasks import render_election_kits
 
-    transaction.on_commit(partial(render_election_kits.delay, election.pk), robust=True)
+    election_id = election.pk
+    transaction.on_commit(lambda: render_election_kits.delay(election_id), robust=True)
 
 
 def render_election(*, election: ElectionPage) -> list[CandidateKit]:
