@@ -177,6 +177,54 @@ def cookie_names() -> dict:
     }
 
 
+def open_sealed_contest(title: str, trustees, *, options=("Oui", "Non", "Sans avis"), **fields):
+    """A single-choice contest (blank allowed, 2-of-n trustees) sealed, every share downloaded, opened a minute ago.
+
+    Returns (contest, share documents). ``fields`` go to ``Contest`` (e.g.
+    ``eligibility``, ``roll``). The benchmarks and the drill all vote in one.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voting.models import Contest, Option, Trustee
+    from voting.services import setup
+
+    now = timezone.now()
+    contest = Contest.objects.create(
+        title=title, question="Faut-il piétonniser la place du marché ?", rule=Contest.Rule.SINGLE,
+        allow_blank=True, threshold=2, opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=14),
+        proclaims_at=now + timedelta(days=14, hours=2), **fields,
+    )
+    for position, label in enumerate(options):
+        Option.objects.create(contest=contest, label=label, position=position)
+    for number, user in enumerate(trustees):
+        Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
+    contest = setup.seal_contest(contest=contest)
+    shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
+    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    contest.refresh_from_db()
+    return contest, shares
+
+
+def queries_per_url(urls: dict[str, str]) -> dict[str, int]:
+    """SQL queries per URL, on the second request (caches warm, like a running server)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts = {}
+    for name, path in urls.items():
+        client.get(path, HTTP_HOST="127.0.0.1")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, HTTP_HOST="127.0.0.1")
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        counts[name] = len(captured)
+    return counts
+
+
 def box_checks(contest, successes: list[dict], *, unanswered: int = 0) -> dict:
     """What must hold of a contest's box after clients were told ``successes`` ([{"user", "tracker"}]).
 

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._support import (  # noqa: E402
-    ADMIN_URL, ROOT, create_database, database_url, drop_database, migrate, production_env, run_json,
+    ADMIN_URL, ROOT, create_database, database_url, drop_database, migrate, production_env, queries_per_url, run_json,
 )
 from bench.pages import measure_pages  # noqa: E402
 
@@ -93,20 +93,7 @@ def step_seed(total: int) -> dict:
 def step_queries(mission_path: str) -> dict:
     """SQL queries per URL (second request: caches warm, like a running server)."""
     _django()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    counts = {}
-    for name, path in urls(mission_path).items():
-        client.get(path, HTTP_HOST="127.0.0.1")
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path, HTTP_HOST="127.0.0.1")
-        if response.status_code != 200:
-            raise RuntimeError(f"{path}: HTTP {response.status_code}")
-        counts[name] = len(captured)
-    return counts
+    return queries_per_url(urls(mission_path))
 
 
 def main() -> None:

@@ -84,14 +84,15 @@ from bench._support import (  # noqa: E402
     box_checks,
     bulk_residents,
     cookie_names,
-    login_sessions,
-    print_checks,
     create_database,
     database_url,
     drop_database,
     free_port,
+    login_sessions,
     migrate,
+    open_sealed_contest,
     percentile,
+    print_checks,
     production_env,
     run_json,
 )
@@ -115,17 +116,13 @@ def _django():
 def step_setup(args) -> dict:
     """Users, sessions, contests; returns everything the clients and checks need."""
     _django()
-    from datetime import timedelta
-
     from django.apps import apps
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import connection
-    from django.utils import timezone
 
-    from voting.models import Contest, Option, Trustee
-    from voting.services import setup
+    from voting.models import Contest
 
     User = get_user_model()
     with connection.cursor() as cursor:
@@ -144,21 +141,9 @@ def step_setup(args) -> dict:
     contests = {}
     names = ["warmup", "probe"] + [f"run{i}" for i in range(args.runs)] + (["double"] if args.double else [])
     for name in names:
-        now = timezone.now()
-        contest = Contest.objects.create(
-            title=f"Bench {name}", question="Faut-il piétonniser la place du marché ?",
-            rule=Contest.Rule.SINGLE, eligibility=Contest.Eligibility.RESIDENTS, allow_blank=True, threshold=2,
-            opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=14),
-            proclaims_at=now + timedelta(days=14, hours=2),
+        contest, shares = open_sealed_contest(
+            f"Bench {name}", trustees, options=OPTIONS, eligibility=Contest.Eligibility.RESIDENTS
         )
-        for position, label in enumerate(OPTIONS):
-            Option.objects.create(contest=contest, label=label, position=position)
-        for number, user in enumerate(trustees):
-            Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
-        contest = setup.seal_contest(contest=contest)
-        shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
-        Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
-        contest.refresh_from_db()
         choices = [str(o["id"]) for o in contest.manifest["options"]] + ["blank"]
         contests[name] = {"pk": contest.pk, "choices": choices, "shares": shares}
     return {

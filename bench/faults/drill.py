@@ -72,7 +72,9 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from bench._support import ROOT, box_checks, print_checks, production_env, run_json  # noqa: E402
+from bench._support import (  # noqa: E402
+    ROOT, box_checks, open_sealed_contest, print_checks, production_env, run_json,
+)
 from bench.voting_cast import Server  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -280,28 +282,7 @@ def _trustees(prefix: str):
 
 
 def _open_contest(title: str, trustees, *, eligibility="residents"):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from voting.models import Contest, Option, Trustee
-    from voting.services import setup
-
-    now = timezone.now()
-    contest = Contest.objects.create(
-        title=title, question="Faut-il piétonniser la place du marché ?", rule=Contest.Rule.SINGLE,
-        eligibility=eligibility, allow_blank=True, threshold=2, opens_at=now + timedelta(hours=1),
-        closes_at=now + timedelta(days=14), proclaims_at=now + timedelta(days=14, hours=2),
-    )
-    for position, label in enumerate(("Oui", "Non", "Sans avis")):
-        Option.objects.create(contest=contest, label=label, position=position)
-    for number, user in enumerate(trustees):
-        Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
-    contest = setup.seal_contest(contest=contest)
-    shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
-    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
-    contest.refresh_from_db()
-    return contest, shares
+    return open_sealed_contest(title, trustees, eligibility=eligibility)
 
 
 def _close_and_bring_shares(contest, shares) -> None:
@@ -623,9 +604,11 @@ def scenario_count(env, pg: Postgres, redis: Redis, args) -> tuple[bool, dict]:
         for pid in pids:
             os.kill(pid, signal.SIGKILL)
         time.sleep(1)
+        # Read while the lock still holds: the task is re-queued at once and its new run,
+        # released with the lock, can publish its Result faster than this step starts.
+        after_kill = step(env, "count_state", contest=prepared["contest"])
         blocker.rollback()
         blocker.close()
-        after_kill = step(env, "count_state", contest=prepared["contest"])
         killed_at = time.monotonic()
         done = wait_for(lambda: step(env, "count_state", contest=prepared["contest"])["results"] or None,
                         timeout=300, interval=1)
