@@ -75,6 +75,7 @@ from bench._support import (  # noqa: E402
     database_url,
     drop_database,
     migrate,
+    open_sealed_contest,
     print_checks,
     production_env,
     run_json,
@@ -106,12 +107,9 @@ def roll_row(i: int) -> tuple[str, str, str, str]:
 
 def step_setup(args) -> dict:
     _django()
-    from datetime import timedelta
-
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.core.files.base import ContentFile
-    from django.utils import timezone
     from wagtail.models import Page
 
     from bench._support import bulk_residents, cookie_names, login_sessions
@@ -119,8 +117,8 @@ def step_setup(args) -> dict:
     from councils.models import CouncilPage
     from councils.votes.models import ElectionPage
     from home.models import ArticlePage, TutorialPage
-    from voting.models import Contest, Option, Trustee, VoterRoll
-    from voting.services import roll, setup
+    from voting.models import Contest, VoterRoll
+    from voting.services import roll
 
     n = args.users
     started = time.perf_counter()
@@ -137,21 +135,9 @@ def step_setup(args) -> dict:
 
     User = get_user_model()
     trustees = [User.objects.create(username=f"garant-charge{i}", email=f"garant-charge{i}@example.org") for i in range(3)]
-    now = timezone.now()
-    contest = Contest.objects.create(
-        title="Consultation de charge", question="Faut-il piétonniser la place du marché ?",
-        rule=Contest.Rule.SINGLE, eligibility=Contest.Eligibility.ROLL, roll=voter_roll, allow_blank=True,
-        threshold=2, opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=14),
-        proclaims_at=now + timedelta(days=14, hours=2),
+    contest, shares = open_sealed_contest(
+        "Consultation de charge", trustees, options=OPTIONS, eligibility=Contest.Eligibility.ROLL, roll=voter_roll
     )
-    for position, label in enumerate(OPTIONS):
-        Option.objects.create(contest=contest, label=label, position=position)
-    for number, user in enumerate(trustees):
-        Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
-    contest = setup.seal_contest(contest=contest)
-    shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
-    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
-    contest.refresh_from_db()
 
     budget = BudgetPage.objects.live().get(slug="budget-participatif")
     if str(budget.phase()) != "ideas" and getattr(budget.phase(), "value", "") != "ideas":
