@@ -164,6 +164,29 @@ def _represented(request, pk: int) -> Association:
     return association
 
 
+def _submit(request, form, association_pk: int, call, *, success, failure: str):
+    """A representative's form posted: run the service, or say why not.
+
+    A valid form calls ``call()``; the service's field errors go back on the
+    form, a refusal or a success is a message and a redirect to the
+    association's page. Returns that redirect, or None when the form must be
+    shown again (with ``failure`` as the message).
+    """
+    if form.is_valid():
+        try:
+            result = call()
+        except InvalidData as error:
+            form.add_domain_errors(error)
+        except VolunteeringError as error:
+            messages.error(request, error.message)
+            return redirect("volunteering:association", association_pk)
+        else:
+            messages.success(request, success(result))
+            return redirect("volunteering:association", association_pk)
+    messages.error(request, failure)
+    return None
+
+
 @never_cache
 @login_required
 def association_workspace(request, pk: int):
@@ -194,19 +217,15 @@ def edit_association(request, pk: int):
     association = _represented(request, pk)
     if request.method == "POST":
         form = AssociationForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.update_association(association=association, by=request.user, data=form.association_data(),
-                                            logo=form.cleaned_data["logo"])
-            except InvalidData as error:
-                form.add_domain_errors(error)
-            except VolunteeringError as error:
-                messages.error(request, error.message)
-                return redirect("volunteering:association", pk)
-            else:
-                messages.success(request, _("The association's details are saved."))
-                return redirect("volunteering:association", pk)
-        messages.error(request, _("The details could not be saved: please correct the errors. Nothing was saved."))
+        done = _submit(
+            request, form, pk,
+            lambda: services.update_association(association=association, by=request.user,
+                                                data=form.association_data(), logo=form.cleaned_data["logo"]),
+            success=lambda _association: _("The association's details are saved."),
+            failure=_("The details could not be saved: please correct the errors. Nothing was saved."),
+        )
+        if done:
+            return done
         status = 400
     else:
         form = AssociationForm(initial={name: getattr(association, name) for name in
@@ -227,19 +246,15 @@ def post_mission(request, pk: int):
         return redirect("volunteering:association", pk)
     form = MissionForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                mission = services.post_mission(association=association, by=request.user, data=form.mission_data(),
-                                                skills=form.cleaned_data["skills"])
-            except InvalidData as error:
-                form.add_domain_errors(error)
-            except VolunteeringError as error:
-                messages.error(request, error.message)
-                return redirect("volunteering:association", pk)
-            else:
-                messages.success(request, _("The mission “%(title)s” is published.") % {"title": mission.title})
-                return redirect("volunteering:association", pk)
-        messages.error(request, _("The mission could not be published: please correct the errors. Nothing was saved."))
+        done = _submit(
+            request, form, pk,
+            lambda: services.post_mission(association=association, by=request.user, data=form.mission_data(),
+                                          skills=form.cleaned_data["skills"]),
+            success=lambda mission: _("The mission “%(title)s” is published.") % {"title": mission.title},
+            failure=_("The mission could not be published: please correct the errors. Nothing was saved."),
+        )
+        if done:
+            return done
     return TemplateResponse(request, "volunteering/mission_form.html", {"form": form, "association": association,
                                                                         "mission": None},
                             status=400 if form.is_bound else 200)
@@ -253,19 +268,15 @@ def edit_mission(request, pk: int):
     association = _represented(request, mission.association_id)
     if request.method == "POST":
         form = MissionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_mission(mission=mission, by=request.user, data=form.mission_data(),
-                                        skills=form.cleaned_data["skills"])
-            except InvalidData as error:
-                form.add_domain_errors(error)
-            except VolunteeringError as error:
-                messages.error(request, error.message)
-                return redirect("volunteering:association", association.pk)
-            else:
-                messages.success(request, _("The mission is updated."))
-                return redirect("volunteering:association", association.pk)
-        messages.error(request, _("The mission could not be saved: please correct the errors. Nothing was saved."))
+        done = _submit(
+            request, form, association.pk,
+            lambda: services.update_mission(mission=mission, by=request.user, data=form.mission_data(),
+                                            skills=form.cleaned_data["skills"]),
+            success=lambda _mission: _("The mission is updated."),
+            failure=_("The mission could not be saved: please correct the errors. Nothing was saved."),
+        )
+        if done:
+            return done
         status = 400
     else:
         form, status = MissionForm(initial=MissionForm.initial_for(mission)), 200
