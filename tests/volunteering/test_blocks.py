@@ -12,7 +12,7 @@ from volunteering.models import Mission, Offer
 from ..accounts.factories import make_resident
 from ..councils.factories import CouncilFactory
 from ..home.utils import make_article, make_article_index, make_home
-from .factories import make_association, make_index, make_mission, make_offer, make_skill
+from .factories import make_index, make_mission, make_offer, make_skill
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ def block(**value) -> list:
 @pytest.fixture
 def home():
     return make_home()
-
-
-@pytest.fixture
-def association():
-    return make_association("Entente sportive")
 
 
 def test_the_block_lists_the_next_missions_with_a_link_to_all(client, home, association):

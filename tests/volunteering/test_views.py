@@ -27,16 +27,6 @@ def index():
 
 
 @pytest.fixture
-def association():
-    return make_association("Entente sportive")
-
-
-@pytest.fixture
-def representative(association):
-    return association.representatives.get().user
-
-
-@pytest.fixture
 def mission(association):
     return make_mission(association, volunteers_needed=2)
 
