@@ -18,22 +18,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import (  # noqa: E402
-    ADMIN_URL, ROOT, create_database, database_url, drop_database, migrate, production_env, queries_per_url, run_json,
-)
-from bench.pages import measure_pages  # noqa: E402
+from bench._support import ADMIN_URL, ROOT, queries_per_url  # noqa: E402
+from bench.pages import seeded_page_benchmark  # noqa: E402
 
 DATABASE = "parvis_bench_budget"
 BUDGET = "/budget-participatif/"
 
 
-def urls(idea_id: int) -> dict[str, str]:
+def urls(idea_id: int | str) -> dict[str, str]:
     return {
         "healthz (baseline)": "/healthz",
         "home page (reference)": "/",
@@ -78,7 +75,7 @@ def step_seed(total: int) -> dict:
     return {"ideas": budget.ideas.count(), "idea_id": budget.ideas.order_by("pk").first().pk}
 
 
-def step_queries(idea_id: int) -> dict:
+def step_queries(idea_id: str) -> dict:
     """SQL queries per URL (second request: caches warm, like a running server)."""
     _django()
     return queries_per_url(urls(idea_id))
@@ -94,34 +91,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--step", choices=["seed", "queries"], help=argparse.SUPPRESS)
-    parser.add_argument("--arg", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--arg", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step == "seed":
-        print(json.dumps(step_seed(args.arg)))
+        print(json.dumps(step_seed(int(args.arg))))
         return
     if args.step == "queries":
         print(json.dumps(step_queries(args.arg)))
         return
 
-    env = production_env(database_url(args.admin_url, DATABASE))
-    create_database(args.admin_url, DATABASE)
-    try:
-        migrate(env)
-        for command in (["load_demo"], ["collectstatic", "--noinput", "-v0"]):
-            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        me = [str(Path(__file__).relative_to(ROOT))]
-        seeded = run_json(env, [*me, "--step", "seed", "--arg", "100"], timeout=300)
-        few = run_json(env, [*me, "--step", "queries", "--arg", str(seeded["idea_id"])], timeout=300)
-        seeded = run_json(env, [*me, "--step", "seed", "--arg", str(args.ideas)], timeout=300)
-        many = run_json(env, [*me, "--step", "queries", "--arg", str(seeded["idea_id"])], timeout=300)
-        print(f"SQL queries per page (warm caches): {100} ideas -> {seeded['ideas']} ideas")
-        for name in few:
-            flag = "" if few[name] == many[name] else "   <- grows with the ideas!"
-            print(f"  {name:<24}{few[name]:>4} -> {many[name]:<4}{flag}")
-        measure_pages(env, urls(seeded["idea_id"]), workers=args.workers, requests=args.requests,
-                      concurrency=args.concurrency)
-    finally:
-        drop_database(args.admin_url, DATABASE)
+    seeded_page_benchmark(
+        str(Path(__file__).relative_to(ROOT)), admin_url=args.admin_url, database=DATABASE,
+        sizes=(100, args.ideas), noun="ideas", page_key="idea_id", urls=urls,
+        workers=args.workers, requests=args.requests, concurrency=args.concurrency,
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import ROOT, database_url, free_port, production_env  # noqa: E402
+from bench._support import (  # noqa: E402
+    ROOT, create_database, database_url, drop_database, free_port, migrate, production_env, run_json,
+)
 
 PAGES = {
     "healthz (baseline)": "/healthz",
@@ -117,3 +119,37 @@ def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, r
 
 if __name__ == "__main__":
     main()
+
+
+def seeded_page_benchmark(
+    script: str, *, admin_url: str, database: str, sizes: tuple[int, int], noun: str, page_key: str, urls,
+    workers: int, requests: int, concurrency: int,
+) -> None:
+    """The run shared by the budget and volunteering page benchmarks.
+
+    A fresh database gets the demo town; ``script --step seed --arg N``
+    brings it to N ``noun`` and returns ``{noun: count, page_key: value}``;
+    ``script --step queries --arg value`` counts the SQL queries of each
+    page, first at the small size then at the large one (they must not
+    grow); then each page of ``urls(value)`` is measured against /healthz.
+    """
+    env = production_env(database_url(admin_url, database))
+    create_database(admin_url, database)
+    try:
+        migrate(env)
+        for command in (["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+        counts = []
+        for size in sizes:
+            seeded = run_json(env, [script, "--step", "seed", "--arg", str(size)], timeout=300)
+            counts.append(run_json(env, [script, "--step", "queries", "--arg", str(seeded[page_key])], timeout=300))
+        few, many = counts
+        print(f"SQL queries per page (warm caches): {sizes[0]} {noun} -> {seeded[noun]} {noun}")
+        width = max(len(name) for name in few) + 2
+        for name in few:
+            flag = "" if few[name] == many[name] else f"   <- grows with the {noun}!"
+            print(f"  {name:<{width}}{few[name]:>4} -> {many[name]:<4}{flag}")
+        measure_pages(env, urls(seeded[page_key]), workers=workers, requests=requests, concurrency=concurrency)
+    finally:
+        drop_database(admin_url, database)

@@ -18,16 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import (  # noqa: E402
-    ADMIN_URL, ROOT, create_database, database_url, drop_database, migrate, production_env, queries_per_url, run_json,
-)
-from bench.pages import measure_pages  # noqa: E402
+from bench._support import ADMIN_URL, ROOT, queries_per_url  # noqa: E402
+from bench.pages import seeded_page_benchmark  # noqa: E402
 
 DATABASE = "parvis_bench_volunteering"
 INDEX = "/benevolat/"
@@ -113,25 +110,11 @@ def main() -> None:
         print(json.dumps(step_queries(args.arg)))
         return
 
-    env = production_env(database_url(args.admin_url, DATABASE))
-    create_database(args.admin_url, DATABASE)
-    try:
-        migrate(env)
-        for command in (["load_demo"], ["collectstatic", "--noinput", "-v0"]):
-            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        me = [str(Path(__file__).relative_to(ROOT))]
-        seeded = run_json(env, [*me, "--step", "seed", "--arg", "6"], timeout=300)
-        few = run_json(env, [*me, "--step", "queries", "--arg", seeded["mission_path"]], timeout=300)
-        seeded = run_json(env, [*me, "--step", "seed", "--arg", str(args.missions)], timeout=300)
-        many = run_json(env, [*me, "--step", "queries", "--arg", seeded["mission_path"]], timeout=300)
-        print(f"SQL queries per page (warm caches): 6 missions -> {seeded['missions']} missions")
-        for name in few:
-            flag = "" if few[name] == many[name] else "   <- grows with the missions!"
-            print(f"  {name:<28}{few[name]:>4} -> {many[name]:<4}{flag}")
-        measure_pages(env, urls(seeded["mission_path"]), workers=args.workers, requests=args.requests,
-                      concurrency=args.concurrency)
-    finally:
-        drop_database(args.admin_url, DATABASE)
+    seeded_page_benchmark(
+        str(Path(__file__).relative_to(ROOT)), admin_url=args.admin_url, database=DATABASE,
+        sizes=(6, args.missions), noun="missions", page_key="mission_path", urls=urls,
+        workers=args.workers, requests=args.requests, concurrency=args.concurrency,
+    )
 
 
 if __name__ == "__main__":
