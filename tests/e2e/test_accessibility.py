@@ -1,6 +1,7 @@
 """Every page type passes axe-core with no serious or critical violation (RGAA / WCAG 2.1 AA)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD, make_resident
 
@@ -56,7 +57,7 @@ def test_english_interface_passes_axe(phone, demo, axe):
     phone.goto(demo + "/")
     phone.get_by_role("button", name="Menu").click()
     phone.get_by_role("button", name="English").click()
-    assert phone.locator("html").get_attribute("lang") == "en"
+    expect(phone.locator("html")).to_have_attribute("lang", "en")  # waits for the page the switch loads
     assert blocking_violations(axe, phone) == []
 
 
