@@ -43,20 +43,23 @@ def voter_for(*, contest: Contest, user) -> Voter:
     """The user's Voter record in this contest, or NotEligible.
 
     Roll contests need a prior proof of roll membership
-    (:func:`voting.services.roll.prove_roll_membership`); in resident
-    contests any verified resident gets a record on first use — returned
-    unsaved, so that casting writes it in the vote's own transaction.
+    (:func:`voting.services.roll.prove_roll_membership`), which wrote the
+    record. In resident contests a record is written only with the
+    resident's vote: a verified resident gets a new, unsaved one, which
+    casting inserts in the vote's own transaction — if they already have
+    one, they have voted, and that insert's unique constraint says so
+    without a query first.
     """
     if not (user and user.is_authenticated):
         raise NotEligible(_("Log in to vote."))
     reason = other_rules_refusal(contest=contest, user=user)
     if reason:
         raise NotEligible(reason)
-    voter = Voter.objects.filter(contest=contest, user=user).first()
-    if voter is not None:
-        return voter
     if contest.eligibility == Contest.Eligibility.ROLL:
-        raise NotEligible(_("First confirm that you are on the electoral roll."))
+        voter = Voter.objects.filter(contest=contest, user=user).first()
+        if voter is None:
+            raise NotEligible(_("First confirm that you are on the electoral roll."))
+        return voter
     if not is_verified_resident(user):
         raise NotEligible(_("Confirm your e-mail address to vote."))
     return Voter(contest=contest, user=user)
