@@ -68,6 +68,44 @@ def test_one_chaining_run_is_queued_however_many_votes_arrive(monkeypatch):
     assert queued == [contest.pk, contest.pk]
 
 
+def test_a_process_asks_the_cache_again_only_when_the_queued_run_may_have_started(monkeypatch):
+    from types import SimpleNamespace
+
+    from voting import tasks
+
+    queued, asked = [], []
+    monkeypatch.setattr(tasks.chain_ballots, "apply_async", lambda args, countdown: queued.append(args[0]))
+    add = chaining.cache.add
+    monkeypatch.setattr(chaining.cache, "add", lambda *a, **kw: asked.append(a[0]) or add(*a, **kw))
+    clock = SimpleNamespace(now=1_000_000.0)
+    monkeypatch.setattr(chaining, "time", SimpleNamespace(time=lambda: clock.now))
+    contest, _ = open_contest()
+
+    for _ in range(5):  # a busy vote: five ballots within the run's delay
+        chaining.request_chaining(contest.pk)
+    assert queued == [contest.pk] and len(asked) == 1
+
+    clock.now += chaining.CHAIN_DELAY - chaining._MARGIN / 2  # the run may start any moment: not counted on
+    chaining.request_chaining(contest.pk)
+    assert len(asked) == 2 and queued == [contest.pk]  # its marker is still there: no second run
+
+
+def test_a_run_queued_by_another_process_is_remembered_until_it_starts(monkeypatch):
+    import time
+
+    from voting import tasks
+
+    queued, asked = [], []
+    monkeypatch.setattr(tasks.chain_ballots, "apply_async", lambda args, countdown: queued.append(args[0]))
+    contest, _ = open_contest()
+    chaining.cache.set(chaining._queued_key(contest.pk), time.time() + 60.0)  # another web process's run
+    get = chaining.cache.get
+    monkeypatch.setattr(chaining.cache, "get", lambda *a, **kw: asked.append(a[0]) or get(*a, **kw))
+    chaining.request_chaining(contest.pk)
+    chaining.request_chaining(contest.pk)
+    assert queued == [] and len(asked) == 1
+
+
 def test_the_beat_sweep_appends_ballots_whose_run_was_lost():
     contest, _ = open_contest()
     other, _ = open_contest(title="Autre")

@@ -16,6 +16,7 @@ cast, appends the last ones and closes the box for good.
 
 import json
 import logging
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -46,26 +47,45 @@ def _queued_key(contest_id: int) -> str:
     return f"voting:chain-queued:{contest_id}"
 
 
+_queued_runs: dict[int, float] = {}
+"""This process's memory of queued runs: contest id -> the time (``time.time()``) the run starts at the earliest."""
+
+_MARGIN = 0.25
+"""Seconds of a queued run's head start this process does not count on (clocks, the commit's own duration)."""
+
+
 def request_chaining(contest_id: int) -> None:
     """After a ballot is committed: make sure a chaining run will come, without queueing one per vote.
 
-    A marker in the cache says "a run is queued and has not started"; the
-    run removes it before reading the waiting ballots, so a ballot
-    committed after that read queues the next run. Should the broker or
-    the cache be down, the ballot is still safely in the box: the beat's
-    sweep (``chain_waiting_ballots``) or the close appends it.
+    A marker in the cache says "a run is queued and has not started" and
+    holds the time it will start; the run removes it before reading the
+    waiting ballots, so a ballot committed after that read queues the next
+    run. Each process remembers that time too: until then, its ballots are
+    sure to be read by that run and it does not ask the cache again — a busy
+    vote asks it about once a second per process, not once per ballot.
+    Should the broker or the cache be down, the ballot is still safely in
+    the box: the beat's sweep (``chain_waiting_ballots``) or the close
+    appends it.
     """
     from ..tasks import chain_ballots as chain_task  # tasks import the services
 
-    if cache.add(_queued_key(contest_id), True, timeout=60):
+    now = time.time()
+    if _queued_runs.get(contest_id, 0.0) - now > _MARGIN:
+        return
+    starts_at = now + CHAIN_DELAY
+    if cache.add(_queued_key(contest_id), starts_at, timeout=60):
         # A short wait lets a busy vote's ballots gather into one batch (one lock,
         # one sums update) instead of a run per ballot that would keep a worker spinning.
+        _queued_runs[contest_id] = starts_at
         chain_task.apply_async((contest_id,), countdown=CHAIN_DELAY)
+    elif isinstance(queued := cache.get(_queued_key(contest_id)), float):
+        _queued_runs[contest_id] = queued  # another process's run, not started yet
 
 
 def chain_ballots(*, contest_id: int) -> int:
     """Append every ballot waiting in this contest's box to its chain; return how many."""
     cache.delete(_queued_key(contest_id))
+    _queued_runs.pop(contest_id, None)  # when run in this very process (tasks run eagerly in development)
     appended = 0
     while True:
         with transaction.atomic():
