@@ -7,6 +7,8 @@
 - residents' data rights over their candidacies (``accounts.privacy``).
 """
 
+import functools
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -111,7 +113,29 @@ def consultation_rules(contest, user):
     """A consultation's territory and minimum age, asked by the engine on every path to its ballots."""
     # Asked on every vote of every contest: most are no consultation's, so look the link up
     # cheaply and load the page (a wide join) only for a consultation's own ballots.
-    consultation_id = ConsultationBallot.objects.filter(contest=contest).values_list("consultation_id", flat=True).first()
+    consultation_id = _consultation_of(contest)
     if consultation_id is None:
         return None
     return eligibility.refusal(ConsultationPage.objects.get(pk=consultation_id), user)
+
+
+def _consultation_of(contest) -> int | None:
+    """The consultation whose question ``contest`` is, if any.
+
+    A sealed contest's is fixed — ``consultations.sync_contests`` leaves
+    sealed contests alone, and deleting the page deletes them — so it is
+    looked up once per process; the manifest's fingerprint in the key tells
+    apart contests that reuse a deleted one's id.
+    """
+    if contest.is_sealed:
+        return _sealed_contest_consultation(contest.pk, contest.manifest_hash)
+    return _lookup_consultation(contest.pk)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sealed_contest_consultation(contest_id: int, manifest_hash: str) -> int | None:
+    return _lookup_consultation(contest_id)
+
+
+def _lookup_consultation(contest_id: int) -> int | None:
+    return ConsultationBallot.objects.filter(contest_id=contest_id).values_list("consultation_id", flat=True).first()

@@ -194,3 +194,20 @@ def test_results_are_proclaimed_per_question_and_the_phase_says_so(town):
     counting.proclaim(contest=contest, actor=make_user("greffe"))
     assert contest_phase(contest) is Phase.PROCLAIMED and page.phase() is Phase.PROCLAIMED
 
+
+
+def test_the_consultation_of_a_sealed_contest_is_looked_up_once(town, django_assert_num_queries):
+    from councils.votes.hooks import consultation_rules
+
+    from ..voting.factories import open_contest
+
+    engine_only, _ = open_contest()
+    page, _shares = open_consultation(town, councils=[town["pres"]])
+    question = page.contests()[0]
+    outsider = resident("omar@example.org", council=town["centre"])
+    assert consultation_rules(engine_only, outsider) is None
+    assert consultation_rules(question, outsider)
+
+    with django_assert_num_queries(0):  # asked on every vote: no query once known
+        assert consultation_rules(engine_only, outsider) is None
+    assert consultation_rules(question, outsider)  # still a consultation's: its rules still apply
