@@ -17,12 +17,15 @@ from django.db import connection
 # Advisory locks are keyed by two integers: this namespace ("vote") and the contest's id.
 _NAMESPACE = 0x766F7465
 
+BOX_OPEN_LOCK_SQL = f"SELECT pg_advisory_xact_lock_shared({_NAMESPACE}, %(contest)s)"
+"""``hold_box_open``'s statement (PostgreSQL), for a writer that sends it along with its own."""
+
 
 def hold_box_open(contest_id: int) -> None:
     """Inside a transaction: keep the box from closing until this transaction ends."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [_NAMESPACE, contest_id])
+            cursor.execute(BOX_OPEN_LOCK_SQL, {"contest": contest_id})
 
 
 def hold_box_exclusively(contest_id: int) -> None:

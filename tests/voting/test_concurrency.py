@@ -111,35 +111,32 @@ def test_votes_and_chaining_runs_interleave_without_losing_or_repeating_a_ballot
     assert [c.to_dict() for c in resum] == contest.encrypted_sums
 
 
-def test_the_close_waits_for_a_vote_in_flight_and_refuses_the_next(migrated_data, monkeypatch):
+def test_the_close_waits_for_a_vote_in_flight_and_refuses_the_next(migrated_data):
     import time
     from datetime import timedelta
 
+    from django.db import transaction
     from django.utils import timezone
 
     from voting.exceptions import VoteNotOpen
     from voting.models import Contest
-    from voting.services import casting, chaining
+    from voting.services import chaining
 
     contest, _ = open_contest()
     ids = option_ids(contest)
     closes_at = timezone.now() + timedelta(seconds=1)
     Contest.objects.filter(pk=contest.pk).update(closes_at=closes_at)
     contest.refresh_from_db()
-    in_flight, original = threading.Event(), casting.hold_box_open
-
-    def slow_hold(contest_id):
-        original(contest_id)
-        in_flight.set()
-        time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.5)  # still inside when the close comes
-
-    monkeypatch.setattr(casting, "hold_box_open", slow_hold)
+    in_flight = threading.Event()
     early, late = make_user("justintime"), make_user("toolate")
     outcomes = {}
 
     def vote():
         try:
-            outcomes["early"] = cast_vote(contest=contest, user=early, option_ids=[ids["Oui"]])
+            with transaction.atomic():  # the vote is written, its transaction not yet committed
+                outcomes["early"] = cast_vote(contest=contest, user=early, option_ids=[ids["Oui"]])
+                in_flight.set()
+                time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.5)  # still inside at the close
         finally:
             connections.close_all()
 
@@ -161,7 +158,53 @@ def test_the_close_waits_for_a_vote_in_flight_and_refuses_the_next(migrated_data
     assert isinstance(outcomes["early"], str)  # cast before the close: the close waited for it
     assert outcomes["closed"].ballot_count == 1
     assert Ballot.objects.get(contest=contest).tracker == outcomes["early"]
-    monkeypatch.setattr(casting, "hold_box_open", original)
     with pytest.raises(VoteNotOpen):
         cast_vote(contest=contest, user=late, option_ids=[ids["Non"]], now=contest.opens_at + timedelta(seconds=1))
     assert Ballot.objects.filter(contest=contest).count() == Participation.objects.filter(contest=contest).count() == 1
+
+
+def test_a_vote_that_waited_for_the_close_reads_the_box_closed(migrated_data):
+    """The vote's lock and its reading of the box are two statements: the reading sees what the close committed."""
+    import time
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from voting.exceptions import VoteNotOpen
+    from voting.locks import hold_box_exclusively
+    from voting.models import Contest
+
+    contest, _ = open_contest()
+    ids = option_ids(contest)
+    closing = threading.Event()
+    outcomes = {}
+
+    def close_slowly():
+        try:
+            with transaction.atomic():
+                hold_box_exclusively(contest.pk)
+                Contest.objects.filter(pk=contest.pk).update(box_closed_at=timezone.now())
+                closing.set()
+                time.sleep(0.5)  # the voter's statement starts, and waits for this lock
+        finally:
+            connections.close_all()
+
+    def vote():
+        try:
+            closing.wait(10)
+            outcomes["vote"] = cast_vote(contest=contest, user=make_user("waiting"), option_ids=[ids["Oui"]],
+                                         now=contest.opens_at + timedelta(seconds=1))
+        except VoteNotOpen as error:
+            outcomes["vote"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=close_slowly), threading.Thread(target=vote)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert isinstance(outcomes["vote"], VoteNotOpen)
+    assert not Ballot.objects.filter(contest=contest).exists() and not Participation.objects.filter(contest=contest).exists()

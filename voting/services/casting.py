@@ -8,20 +8,18 @@ appended to the hash chain and the running sums in batches
 (:mod:`.chaining`). Encryption happens before the transaction.
 """
 
-import functools
-import uuid
 from collections.abc import Iterable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import crypto
 from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, VoteNotOpen
-from ..locks import hold_box_open
 from ..manifest import ballot_shape, choices_vector
-from ..models import Ballot, Contest, Participation, Voter
+from ..models import Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
+from .ballot_box import record_vote
 from .chaining import request_chaining
 from .eligibility import voter_for
 
@@ -88,86 +86,21 @@ def cast_vote(*, contest: Contest, user, option_ids: Iterable[int], now=None) ->
 
 
 def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", now=None) -> str:
-    """Write the participation and the ballot in one transaction; return the tracker.
+    """Write the participation and the ballot, all or nothing; return the tracker.
 
-    The participation is inserted first: a second vote fails on its unique
-    constraint (a resident's first vote also inserts their voter record,
-    whose own unique constraint catches a second one). The box's lock is
-    then taken in shared mode — voters never wait for each other, only the
-    close waits for them (``voting.locks``) — and the ballot is inserted
-    only if the box is open at ``now`` *as read under that lock*, so no
-    ballot can slip in once the box is closed. The ballot joins the hash
-    chain and the running sums with the next batch (``services.chaining``),
-    seconds later.
+    A second vote, a closed box or a replayed ballot writes nothing
+    (:func:`.ballot_box.record_vote`, which says how). The ballot joins the
+    hash chain and the running sums with the next batch
+    (``services.chaining``), seconds later.
     """
     now = now or timezone.now()
     tracker = ballot.hash
     if voter.contest_id != contest.pk:
         raise NotEligible()
-    participation = Participation(contest_id=contest.pk, voter=voter, channel=Participation.Channel.ONLINE)
-    with transaction.atomic(), connection.cursor() as cursor:
-        try:
-            if voter._state.adding:  # a resident's first vote in this contest (see eligibility.voter_for)
-                _insert(cursor, voter)
-            _insert(cursor, participation)
-        except IntegrityError:
-            # The voter's record or participation exists, or is being written by the same
-            # person's other submission: either way, this one is a second vote.
-            raise AlreadyVoted() from None  # leaving the block rolls the transaction back
-        hold_box_open(contest.pk)
-        try:
-            dropped = _drop_ballot_if_open(cursor, contest.pk, payload=ballot.to_json(), tracker=tracker, now=now)
-        except IntegrityError:
-            raise InvalidChoice(_("This ballot is already in the box.")) from None  # a replayed copy
-        if not dropped:
-            raise VoteNotOpen()
-        # A failure to schedule the chaining must not turn a recorded vote into an error page.
-        transaction.on_commit(lambda: request_chaining(contest.pk), robust=True)
+    record_vote(contest_id=contest.pk, voter=voter, payload=ballot.to_json(), tracker=tracker, now=now)
+    # A failure to schedule the chaining must not turn a recorded vote into an error page.
+    transaction.on_commit(lambda: request_chaining(contest.pk), robust=True)
     return tracker
-
-
-# The three writes of a vote go through a plain cursor: building each query with the
-# ORM cost more CPU than everything else the vote does in the database (bench/voting_cast.py).
-# Values still pass through the models' fields, so each backend gets them in its own types.
-
-
-@functools.cache
-def _insert_statement(model, vendor: str) -> str:
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(meta.concrete_fields))})"
-
-
-def _insert(cursor, instance) -> None:
-    """INSERT one new model instance, as ``save(force_insert=True)`` would (no signals)."""
-    fields = instance._meta.concrete_fields
-    cursor.execute(
-        _insert_statement(type(instance), connection.vendor),
-        [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields],
-    )
-    instance._state.adding, instance._state.db = False, connection.alias
-
-
-@functools.cache
-def _drop_statement(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    ballot, contest = Ballot._meta, Contest._meta
-    columns = ", ".join(quote(ballot.get_field(name).column) for name in ("id", "contest", "payload", "tracker", "entry_hash"))
-    return (
-        f"INSERT INTO {quote(ballot.db_table)} ({columns}) "
-        f"SELECT %s, {quote(contest.pk.column)}, %s, %s, '' FROM {quote(contest.db_table)} "
-        f"WHERE {quote(contest.pk.column)} = %s AND {quote(contest.get_field('box_closed_at').column)} IS NULL "
-        f"AND {quote(contest.get_field('opens_at').column)} <= %s AND {quote(contest.get_field('closes_at').column)} > %s"
-    )
-
-
-def _drop_ballot_if_open(cursor, contest_id: int, *, payload: str, tracker: str, now) -> bool:
-    """Insert the ballot (unchained) if the box is open at ``now``, in one statement; return whether it was."""
-    ballot_id = Ballot._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
-    moment = Contest._meta.get_field("opens_at").get_db_prep_value(now, connection)
-    cursor.execute(_drop_statement(connection.vendor), [ballot_id, payload, tracker, contest_id, moment, moment])
-    return cursor.rowcount == 1
 
 
 def find_receipt(*, contest: Contest, tracker: str) -> Ballot | None:
