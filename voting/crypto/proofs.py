@@ -162,9 +162,14 @@ def prove_range(
             continue
         fake = ChaumPedersenProof(random_scalar(), random_scalar())
         simulated[value] = fake
+        # What the verifier recomputes, z*G + c*alpha and z*Y + c*(beta - value*G), is, as the
+        # prover knows alpha = r*G and beta = message*G + r*Y: (z + c*r)*G and
+        # (z + c*r)*Y + c*(message - value)*G: the same points for one multiplication by Y
+        # and two by G (libsecp256k1's fast table) instead of four general ones.
+        shifted = (fake.response + fake.challenge * nonce) % ORDER
         commitments += [
-            base_mul(fake.response) + ciphertext.alpha * fake.challenge,
-            public_key * fake.response + _shifted_beta(ciphertext, value) * fake.challenge,
+            base_mul(shifted),
+            public_key * shifted + base_mul(fake.challenge * (message - value)),
         ]
     challenge = _range_challenge(public_key, ciphertext, low, high, context, commitments)
     real_challenge = (challenge - sum(p.challenge for p in simulated.values())) % ORDER
