@@ -50,7 +50,7 @@ def _queued_key(contest_id: int) -> str:
 _queued_runs: dict[int, float] = {}
 """This process's memory of queued runs: contest id -> the time (``time.time()``) the run starts at the earliest."""
 
-_MARGIN = 0.25
+_MARGIN = 0.1
 """Seconds of a queued run's head start this process does not count on (clocks, the commit's own duration)."""
 
 
