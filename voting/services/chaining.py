@@ -19,7 +19,7 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,11 +117,30 @@ def _append_batch(contest_id: int) -> int:
         position += 1
         head = crypto.entry_hash(head, tracker)
         chained.append(Ballot(pk=pk, position=position, entry_hash=head))
-    Ballot.objects.bulk_update(chained, ["position", "entry_hash"], batch_size=500)
+    _write_chain_entries(chained)
     Contest.objects.filter(pk=contest_id).update(
         ballot_count=position, head_hash=head, encrypted_sums=[c.to_dict() for c in sums]
     )
     return len(rows)
+
+
+def _write_chain_entries(ballots: list[Ballot]) -> None:
+    """Save the batch's positions and entry hashes.
+
+    On PostgreSQL in one UPDATE joined to the new values (``bulk_update``'s
+    ``CASE`` per row cost more CPU, in the worker and the database, than
+    everything else chaining does); elsewhere with ``bulk_update``.
+    """
+    if connection.vendor != "postgresql":
+        Ballot.objects.bulk_update(ballots, ["position", "entry_hash"], batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Ballot._meta.db_table} AS ballot SET position = entry.position, entry_hash = entry.entry_hash "
+            "FROM unnest(%s::uuid[], %s::integer[], %s::varchar[]) AS entry (id, position, entry_hash) "
+            "WHERE ballot.id = entry.id",
+            [[b.pk for b in ballots], [b.position for b in ballots], [b.entry_hash for b in ballots]],
+        )
 
 
 def waiting_ballots(contest: Contest) -> int:
