@@ -28,6 +28,12 @@ keep-alive ``http.client`` connection, send:
 3. N POSTs to ``/bench/insert`` again (baseline, after: the machine is
    shared, so the ratio uses the mean of both baseline rates).
 
+Between 1 and 2, two more rows bound what a vote could cost: the same
+POST to ``/bench/insert-signed-in`` (CSRF, session and account lookup,
+then the insert: no vote can cost less, it must know who votes) and to
+``/bench/insert-encrypted/<pk>`` (that, plus encrypting a ballot with all
+its proofs: no vote encrypted on the server can cost less).
+
 While the votes run, a sampler reads ``pg_stat_activity`` every 20 ms to
 show how many backends wait on a lock (casting takes no lock that voters
 hold exclusively; the chaining batches lock the contest row). A vote succeeded when the answer is a redirect to its receipt
@@ -327,6 +333,12 @@ def signed_in_insert_job(state: dict, index: int) -> tuple:
     return ((index, "blank"), "/bench/insert-signed-in", body, headers)
 
 
+def encrypted_insert_job(state: dict, index: int) -> tuple:
+    """The third baseline: the signed-in POST inserting a freshly encrypted ballot (the floor of server-side encryption)."""
+    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]), "blank")
+    return ((index, "blank"), f"/bench/insert-encrypted/{state['contests']['warmup']['pk']}", body, headers)
+
+
 def spread(items: list, clients: int) -> list[list]:
     return [items[i::clients] for i in range(clients)]
 
@@ -606,6 +618,7 @@ def main() -> None:
                 server.wait_ready()
                 # warm every worker: URLconf, templates, DB connection, crypto tables
                 run_clients(server.port, spread([insert_job(state, i) for i in range(10 * workers)], 2 * workers))
+                run_clients(server.port, spread([encrypted_insert_job(state, i) for i in range(10 * workers)], 2 * workers))
                 warm = [vote_job(state, "warmup", (warmed + i) % n, "blank") for i in range(min(n, 10 * workers))]
                 warmed += len(warm)
                 run_clients(server.port, spread(warm, 2 * workers))
@@ -621,6 +634,11 @@ def main() -> None:
                 )
                 signed_in = summarize("signed-in insert", seconds, outcomes, lambda o: o[1] == 200)
                 signed_in["cpu_ms"] = 1000 * meter.used(cpu, cpu := meter.snapshot()) / n
+                seconds, outcomes = run_clients(
+                    server.port, spread([encrypted_insert_job(state, i) for i in range(n)], args.concurrency)
+                )
+                encrypted = summarize("+ encryption", seconds, outcomes, lambda o: o[1] == 200)
+                encrypted["cpu_ms"] = 1000 * meter.used(cpu, cpu := meter.snapshot()) / n
                 choices = choices_for(state, contest_name, n, seed=run)
                 vote_jobs = spread([vote_job(state, contest_name, i, choices[i]) for i in range(n)], args.concurrency)
                 sampler = LockSampler(database_url(args.admin_url, DATABASE), DATABASE)
@@ -643,13 +661,14 @@ def main() -> None:
             baseline = (before["rate"] + after["rate"]) / 2
             print_row(label, before)
             print_row(label, signed_in, f"{signed_in['rate'] / baseline:.0%}")
+            print_row(label, encrypted, f"{encrypted['rate'] / baseline:.0%}")
             print_row(label, cast, f"{cast['rate'] / baseline:.0%}")
             print_row(label, after)
-            summaries.append((label, cast["rate"] / baseline, cast["rate"] / signed_in["rate"]))
+            summaries.append((label, cast["rate"] / baseline, cast["rate"] / signed_in["rate"], encrypted["rate"] / baseline))
             base_cpu = (before["cpu_ms"] + after["cpu_ms"]) / 2
             print(f"  casting = {cast['rate'] / signed_in['rate']:.0%} of the signed-in insert's rate")
             print(f"  server CPU per request (gunicorn + Celery worker + their PostgreSQL backends): insert "
-                  f"{before['cpu_ms']:.2f} / {after['cpu_ms']:.2f} ms, signed-in insert {signed_in['cpu_ms']:.2f} ms, vote {cast['cpu_ms']:.2f} ms (chaining included)"
+                  f"{before['cpu_ms']:.2f} / {after['cpu_ms']:.2f} ms, signed-in insert {signed_in['cpu_ms']:.2f} ms, + encryption {encrypted['cpu_ms']:.2f} ms, vote {cast['cpu_ms']:.2f} ms (chaining included)"
                   f" -> a vote costs {cast['cpu_ms'] / base_cpu:.1f}x an insert; CPU-bound ratio "
                   f"{base_cpu / cast['cpu_ms']:.0%}; the vote's split: "
                   + ", ".join(f"{group} {ms:.2f} ms" for group, ms in sorted(cast["cpu_split"].items())))
@@ -713,7 +732,8 @@ def main() -> None:
             all_ok &= print_checks("double submission", checks)
 
         print("\nsummary: " + ", ".join(f"{label}: casting = {plain:.0%} of the plain insert, {signed:.0%} of the "
-                                        "signed-in insert" for label, plain, signed in summaries)
+                                        f"signed-in insert (the encrypted signed-in insert alone: {floor:.0%} of the plain insert)"
+                                        for label, plain, signed, floor in summaries)
               + f" (target >= 50%); all checks {'passed' if all_ok else 'FAILED'}")
         if not all_ok:
             print(f"gunicorn log: {work / 'gunicorn.log'}")
