@@ -57,6 +57,27 @@ def test_a_second_vote_is_refused_and_changes_nothing():
     assert box_state(contest) == before
 
 
+def test_a_copy_of_a_ballot_already_in_the_box_is_refused_and_changes_nothing():
+    from django.utils.translation import gettext
+
+    from voting.manifest import ballot_shape, choices_vector
+    from voting.models import Voter
+    from voting.services.casting import append_ballot, contest_parameters
+    from voting.services.eligibility import voter_for
+
+    contest, _ = open_contest()
+    shape = ballot_shape(contest.manifest)
+    ballot = crypto.encrypt_ballot(contest_parameters(contest), choices_vector(shape, {0}))
+    first, copier = make_user("amina"), make_user("copier")
+    append_ballot(contest=contest, voter=voter_for(contest=contest, user=first), ballot=ballot)
+    before = box_state(contest)
+
+    with pytest.raises(InvalidChoice) as refusal:
+        append_ballot(contest=contest, voter=voter_for(contest=contest, user=copier), ballot=ballot)
+    assert refusal.value.message == gettext("This ballot is already in the box.")
+    assert box_state(contest) == before and not Voter.objects.filter(user=copier).exists()
+
+
 def test_no_vote_before_opening_or_after_closing():
     upcoming, _ = sealed(make_contest(opens_in=timedelta(days=1)))
     with pytest.raises(VoteNotOpen):
