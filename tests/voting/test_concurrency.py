@@ -40,6 +40,22 @@ def run_concurrently(function, count: int):
     return outcomes
 
 
+def run_side_by_side(*functions):
+    """Run each function in its own thread, with its own database connection; wait for all."""
+
+    def run(function):
+        try:
+            function()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+
 def test_concurrent_double_submissions_give_exactly_one_ballot(migrated_data):
     contest, _ = open_contest()
     resident = make_user("impatient")
@@ -132,28 +148,18 @@ def test_the_close_waits_for_a_vote_in_flight_and_refuses_the_next(migrated_data
     outcomes = {}
 
     def vote():
-        try:
-            with transaction.atomic():  # the vote is written, its transaction not yet committed
-                outcomes["early"] = cast_vote(contest=contest, user=early, option_ids=[ids["Oui"]])
-                in_flight.set()
-                time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.5)  # still inside at the close
-        finally:
-            connections.close_all()
+        with transaction.atomic():  # the vote is written, its transaction not yet committed
+            outcomes["early"] = cast_vote(contest=contest, user=early, option_ids=[ids["Oui"]])
+            in_flight.set()
+            time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.5)  # still inside at the close
 
     def close_the_box():
-        try:
-            in_flight.wait(10)
-            while timezone.now() < closes_at:
-                time.sleep(0.05)
-            outcomes["closed"] = chaining.close_box(contest=contest)
-        finally:
-            connections.close_all()
+        in_flight.wait(10)
+        while timezone.now() < closes_at:
+            time.sleep(0.05)
+        outcomes["closed"] = chaining.close_box(contest=contest)
 
-    threads = [threading.Thread(target=vote), threading.Thread(target=close_the_box)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_side_by_side(vote, close_the_box)
 
     assert isinstance(outcomes["early"], str)  # cast before the close: the close waited for it
     assert outcomes["closed"].ballot_count == 1
@@ -181,30 +187,21 @@ def test_a_vote_that_waited_for_the_close_reads_the_box_closed(migrated_data):
     outcomes = {}
 
     def close_slowly():
-        try:
-            with transaction.atomic():
-                hold_box_exclusively(contest.pk)
-                Contest.objects.filter(pk=contest.pk).update(box_closed_at=timezone.now())
-                closing.set()
-                time.sleep(0.5)  # the voter's statement starts, and waits for this lock
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            hold_box_exclusively(contest.pk)
+            Contest.objects.filter(pk=contest.pk).update(box_closed_at=timezone.now())
+            closing.set()
+            time.sleep(0.5)  # the voter's statement starts, and waits for this lock
 
     def vote():
+        closing.wait(10)
         try:
-            closing.wait(10)
             outcomes["vote"] = cast_vote(contest=contest, user=make_user("waiting"), option_ids=[ids["Oui"]],
                                          now=contest.opens_at + timedelta(seconds=1))
         except VoteNotOpen as error:
             outcomes["vote"] = error
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=close_slowly), threading.Thread(target=vote)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_side_by_side(close_slowly, vote)
 
     assert isinstance(outcomes["vote"], VoteNotOpen)
     assert not Ballot.objects.filter(contest=contest).exists() and not Participation.objects.filter(contest=contest).exists()
