@@ -1,17 +1,17 @@
 """Writing a vote into the box: the participation and the ballot, all or nothing.
 
-One rule, two implementations, the same tests (``tests/voting``; CI runs
+Three rules, two implementations, the same tests (``tests/voting``; CI runs
 them on PostgreSQL, ``make test`` on SQLite):
 
-- ``participation``: the voter's participation is inserted — with their
+- one vote: the voter's participation is inserted — with their
   voter record on a resident's first vote — and its unique constraint (or
   the record's) refuses a second vote, even one submitted at the same
   moment;
-- ``lock, then dates``: the box's lock is taken in shared mode (voters
+- none after the close: the box's lock is taken in shared mode (voters
   never wait for each other, only the close waits for them:
   ``voting.locks``), and the ballot is inserted only if the box is open at
   ``now`` *as read after that lock*, so none slips in once the box is closed;
-- ``ballot``: the ballot goes in unchained (``services.chaining`` appends it
+- no replay: the ballot goes in unchained (``services.chaining`` appends it
   seconds later), under its own unique tracker: a replayed copy is refused.
 
 On PostgreSQL the vote is one round trip: the lock, then one statement
@@ -37,6 +37,7 @@ from ..locks import BOX_OPEN_LOCK_SQL, hold_box_open
 from ..models import Ballot, Contest, Participation, Voter
 
 _REPLAYED_CONSTRAINT = "voting_ballot_unique_tracker"
+"""``Ballot.Meta``'s unique (contest, tracker): the only violation that is not a second vote."""
 
 
 def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, now) -> None:
