@@ -15,17 +15,16 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from accounts.models import Profile
+from home.images import UnusableImage, check_uploaded_image
 from accounts.notifications import IDEA_REVIEWED, RESULTS_PUBLISHED, VOTE_OPENED, Message, notify
 from voting.exceptions import VotingError
 from voting.models import Contest, Option, Participation, Trustee
@@ -38,7 +37,6 @@ from .exceptions import BudgetError, InvalidData, NotAllowed, NotEligible, Phase
 from .models import BudgetPage, FinalistVote, Idea, IdeaRevision, PhaseAnnouncement
 from .phases import Phase, budget_phase
 
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 GALLERY_RENDITION = "fill-480x270"
 REVIEWABLE = (Idea.Status.SUBMITTED, Idea.Status.ELIGIBLE, Idea.Status.NOT_ELIGIBLE)
 SNAPSHOT_FIELDS = ("title", "description", "council", "location", "cost", "category")
@@ -66,34 +64,10 @@ def envelope_for(*, budget: BudgetPage, council=None) -> int:
 
 def validate_image(upload) -> None:
     """Refuse anything but a JPEG, PNG or WebP photo within the size limits, before anything is stored."""
-    limit = settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
-    if upload.size > limit:
-        raise InvalidData({"image": _(
-            "This file weighs %(size).0f MB; an image may weigh at most %(max).0f MB. Nothing was saved."
-        ) % {"size": upload.size / 1024 / 1024, "max": limit / 1024 / 1024}})
-    not_an_image = InvalidData({"image": _("This file is not a photo. Choose a JPEG, PNG or WebP image. Nothing was saved.")})
     try:
-        upload.seek(0)
-        with PILImage.open(upload) as picture:
-            image_format, (width, height) = picture.format, picture.size
-            picture.verify()
-    except Exception:  # Pillow raises many kinds of errors on garbage, all meaning the same here
-        raise not_an_image from None
-    finally:
-        upload.seek(0)
-    if image_format not in IMAGE_FORMATS:
-        raise not_an_image
-    if width * height > settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS:
-        raise InvalidData({"image": _("This image has too many pixels. Send a smaller photo. Nothing was saved.")})
-    # verify() reads headers only (nothing at all for a JPEG): decode the pixels, now that their number is
-    # known to be bounded, so a cut-off file is refused here rather than breaking every page showing it.
-    try:
-        with PILImage.open(upload) as picture:
-            picture.load()
-    except Exception:
-        raise not_an_image from None
-    finally:
-        upload.seek(0)
+        check_uploaded_image(upload)
+    except UnusableImage as error:
+        raise InvalidData({"image": error.message}) from None
 
 
 def clean_idea_data(*, budget: BudgetPage, data: dict) -> dict:

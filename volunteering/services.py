@@ -31,6 +31,7 @@ from wagtail.images import get_image_model
 
 from accounts.models import Profile
 from accounts.privacy import public_name
+from home.images import UnusableImage, check_uploaded_image
 from councils import roles
 
 from . import rules
@@ -65,15 +66,12 @@ def _unique_slug(name: str) -> str:
 def validate_logo(upload) -> None:
     """A JPEG, PNG or WebP image within the size and pixel limits (decompression bombs refused), checked before storing.
 
-    The same check as ideas' photos: reused from the budget, not rewritten.
+    The same check as ideas' photos (``home.images``).
     """
-    from budget.exceptions import InvalidData as BudgetInvalidData
-    from budget.services import validate_image
-
     try:
-        validate_image(upload)
-    except BudgetInvalidData as error:
-        raise InvalidData({"logo": error.errors["image"]}) from None
+        check_uploaded_image(upload)
+    except UnusableImage as error:
+        raise InvalidData({"logo": error.message}) from None
 
 
 def _store_logo(upload, *, name: str, user):

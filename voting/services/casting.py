@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import crypto
-from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, VoteNotOpen
+from ..exceptions import InvalidChoice, NotEligible, VoteNotOpen
 from ..manifest import ballot_shape, choices_vector
 from ..models import Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
