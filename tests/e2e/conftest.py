@@ -6,6 +6,7 @@ Chromium from calling home on a machine with no outside network.
 """
 
 import os
+import re
 import shutil
 from contextlib import contextmanager
 
@@ -106,3 +107,15 @@ def blocking_violations(axe, page) -> list[str]:
         for violation in results.response["violations"]
         if violation["impact"] in BLOCKING_IMPACTS
     ]
+
+
+def open_menu(page) -> None:
+    """Open the phone's collapsed main menu and wait until it has finished opening.
+
+    Bootstrap animates the opening; a link clicked while the menu still grows
+    was once missed under load on CI (the page stayed put), so tests click
+    only once the menu is fully open.
+    """
+    page.get_by_role("button", name="Menu").click()
+    expect(page.locator("#menu-principal")).to_have_class(re.compile(r"\bshow\b"))
+

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD, make_resident
 
-from .conftest import blocking_violations, open_page
+from .conftest import blocking_violations, open_menu, open_page
 
 PAGES = [
     "/",  # HomePage
@@ -55,7 +55,7 @@ def test_every_page_type_passes_axe(browser, device, demo, axe):
 
 def test_english_interface_passes_axe(phone, demo, axe):
     phone.goto(demo + "/")
-    phone.get_by_role("button", name="Menu").click()
+    open_menu(phone)
     phone.get_by_role("button", name="English").click()
     expect(phone.locator("html")).to_have_attribute("lang", "en")  # waits for the page the switch loads
     assert blocking_violations(axe, phone) == []

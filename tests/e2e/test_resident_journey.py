@@ -5,13 +5,13 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from .conftest import PHONE
+from .conftest import PHONE, open_menu
 
 
 def test_resident_signs_up_then_finds_their_council(phone, demo):
     phone.goto(demo + "/")
     menu = phone.get_by_role("navigation", name="Menu principal")
-    menu.get_by_role("button", name="Menu").click()
+    open_menu(phone)
     menu.get_by_role("link", name="Créer un compte").click()
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("Créer un compte")
@@ -30,7 +30,7 @@ def test_resident_signs_up_then_finds_their_council(phone, demo):
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mon profil")
     expect(phone.get_by_label("Nom public")).to_have_value("Amina")
 
-    menu.get_by_role("button", name="Menu").click()
+    open_menu(phone)
     menu.get_by_role("link", name="Conseils de quartier").click()
     phone.get_by_label("Code postal").fill("49100")
     phone.get_by_role("button", name="Trouver mon conseil").click()

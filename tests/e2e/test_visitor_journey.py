@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from .conftest import open_menu
+
 
 def test_visitor_reads_an_article_then_the_voting_tutorial(phone, demo):
     phone.goto(demo + "/")
@@ -19,7 +21,7 @@ def test_visitor_reads_an_article_then_the_voting_tutorial(phone, demo):
 
     # On a phone the menu is collapsed behind its button.
     menu = phone.get_by_role("navigation", name="Menu principal")
-    menu.get_by_role("button", name="Menu").click()
+    open_menu(phone)
     menu.get_by_role("link", name="Voter en ligne en 4 minutes").click()
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("Voter en ligne en 4 minutes")
