@@ -67,8 +67,8 @@ class _Replayed(Exception):
 
 def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now) -> bool:
     params = {
-        "contest": contest_id, "now": now, "payload": payload, "tracker": tracker,
-        "ballot_id": uuid.uuid4(), "participation_id": uuid.uuid4(), "channel": Participation.Channel.ONLINE,
+        **_ballot_values(contest_id, payload, tracker, now),
+        "participation_id": uuid.uuid4(), "channel": Participation.Channel.ONLINE,
         "voter_id": voter.pk, "user": voter.user_id, "roll_entry": voter.roll_entry_id, "new_voter": voter._state.adding,
     }
     # In autocommit PostgreSQL runs the statements of one query as one transaction; inside
@@ -88,12 +88,10 @@ def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now) -> boo
 
 @functools.cache
 def _one_round_trip_sql() -> str:
-    ballot, contest, voter, participation = (model._meta for model in (Ballot, Contest, Voter, Participation))
+    voter, participation = Voter._meta, Participation._meta
     return f"""{BOX_OPEN_LOCK_SQL};
 WITH ballot AS (
-    INSERT INTO {ballot.db_table} (id, contest_id, payload, tracker, entry_hash)
-    SELECT %(ballot_id)s, id, %(payload)s, %(tracker)s, '' FROM {contest.db_table}
-    WHERE id = %(contest)s AND box_closed_at IS NULL AND opens_at <= %(now)s AND closes_at > %(now)s
+    {_ballot_if_open_sql()}
     RETURNING contest_id
 ), voter AS (
     INSERT INTO {voter.db_table} (id, contest_id, user_id, roll_entry_id)
@@ -114,10 +112,7 @@ def _write_step_by_step(*, contest_id, voter, payload, tracker, now) -> bool:
         _insert(cursor, participation)  # IntegrityError: a second vote (the block rolls back)
         hold_box_open(contest_id)
         try:
-            cursor.execute(_drop_if_open_sql(connection.vendor), [
-                Ballot._meta.pk.get_db_prep_value(uuid.uuid4(), connection), payload, tracker, contest_id,
-                *[Contest._meta.get_field("opens_at").get_db_prep_value(now, connection)] * 2,
-            ])
+            cursor.execute(_ballot_if_open_sql(), _ballot_values(contest_id, payload, tracker, now))
         except IntegrityError:
             raise _Replayed() from None
         if cursor.rowcount != 1:
@@ -142,13 +137,20 @@ def _insert(cursor, instance) -> None:
 
 
 @functools.cache
-def _drop_if_open_sql(vendor: str) -> str:
-    quote, ballot, contest = connection.ops.quote_name, Ballot._meta, Contest._meta
-    column = lambda meta, name: quote(meta.get_field(name).column)  # noqa: E731
-    columns = ", ".join(column(ballot, name) for name in ("id", "contest", "payload", "tracker", "entry_hash"))
+def _ballot_if_open_sql() -> str:
+    """The ballot's INSERT, which inserts nothing unless the box is open at ``now``: both writers send it."""
+    ballot, contest = Ballot._meta, Contest._meta
     return (
-        f"INSERT INTO {quote(ballot.db_table)} ({columns}) "
-        f"SELECT %s, {column(contest, 'id')}, %s, %s, '' FROM {quote(contest.db_table)} "
-        f"WHERE {column(contest, 'id')} = %s AND {column(contest, 'box_closed_at')} IS NULL "
-        f"AND {column(contest, 'opens_at')} <= %s AND {column(contest, 'closes_at')} > %s"
+        f"INSERT INTO {ballot.db_table} (id, contest_id, payload, tracker, entry_hash) "
+        f"SELECT %(ballot_id)s, id, %(payload)s, %(tracker)s, '' FROM {contest.db_table} "
+        "WHERE id = %(contest)s AND box_closed_at IS NULL AND opens_at <= %(now)s AND closes_at > %(now)s"
     )
+
+
+def _ballot_values(contest_id: int, payload: str, tracker: str, now) -> dict:
+    """Its parameters, in the database's own types (a UUID is text on SQLite, a date-time too)."""
+    return {
+        "ballot_id": Ballot._meta.pk.get_db_prep_value(uuid.uuid4(), connection),
+        "contest": contest_id, "payload": payload, "tracker": tracker,
+        "now": Contest._meta.get_field("opens_at").get_db_prep_value(now, connection),
+    }
