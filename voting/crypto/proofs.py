@@ -9,6 +9,9 @@ Two statements are needed:
 * :func:`prove_equal_logs` / :func:`verify_equal_logs`: Chaum-Pedersen proof
   that ``log_G(X) == log_H(Z)``; a trustee uses it to show that its partial
   decryption ``D_i = s_i*alpha`` matches its verification key ``Y_i = s_i*G``.
+* :func:`sign` / :func:`verify_signature`: Schnorr signatures, with which
+  trustees authenticate what they publish during the key ceremony
+  (:mod:`voting.crypto.dkg`), so the server relaying it cannot forge it.
 
 Conventions follow Belenios rather than Helios:
 
@@ -42,6 +45,7 @@ from .errors import DecodeError
 from .group import (
     GENERATOR,
     ORDER,
+    HashItem,
     Point,
     base_mul,
     hash_to_scalar,
@@ -52,6 +56,7 @@ from .group import (
 
 _RANGE_DOMAIN = "proof/range"
 _EQUAL_LOGS_DOMAIN = "proof/equal-logs"
+_SIGNATURE_DOMAIN = "signature/"
 
 Context: TypeAlias = bytes | str
 """Caller-supplied binding, e.g. a contest manifest hash; hashed verbatim."""
@@ -231,3 +236,25 @@ def verify_equal_logs(
     commit_base = base * proof.response + image * proof.challenge
     expected = _equal_logs_challenge(public, base, image, context, commit_g, commit_base)
     return proof.challenge == expected
+
+
+def sign(secret: int, public: Point, domain: str, *message: HashItem) -> ChaumPedersenProof:
+    """Schnorr signature of ``message`` under ``public == secret*G``.
+
+    The challenge hashes the signer's key, the commitment and the message
+    under a per-purpose domain (``"signature/" + domain``), so a signature
+    made for one step of a protocol is never valid for another.
+    """
+    nonce = random_scalar()
+    challenge = hash_to_scalar(_SIGNATURE_DOMAIN + domain, public, base_mul(nonce), *message)
+    return ChaumPedersenProof(challenge, (nonce - challenge * secret) % ORDER)
+
+
+def verify_signature(
+    public: Point, signature: ChaumPedersenProof, domain: str, *message: HashItem
+) -> bool:
+    """Check a :func:`sign` signature for the same key, domain and message."""
+    if public.is_identity:
+        return False
+    commitment = base_mul(signature.response) + public * signature.challenge
+    return signature.challenge == hash_to_scalar(_SIGNATURE_DOMAIN + domain, public, commitment, *message)
