@@ -3,8 +3,9 @@
 Built through the same services residents and the steering committee use
 (``now`` moved into each past phase). Idempotent: pages are looked up by
 slug and nothing is created twice. Trustees are the ballot-engine demo's
-accounts; their key shares for the past vote are written to
-PRIVATE_ROOT/demo-shares/ like voting's demo — a real vote never keeps them.
+accounts; the key ceremony of the past vote is played for them and their key
+files are written to PRIVATE_ROOT/demo-trustees/ like voting's demo — on a real
+vote they exist only on the trustees' own devices.
 """
 
 import json
@@ -19,8 +20,8 @@ from accounts.services import profile_for
 from councils.models import Council
 from home.demo import PALETTE, placeholder_image
 from home.models import HomePage
-from voting.services import counting, setup
-from voting.services.casting import cast_vote
+from voting import simulation
+from voting.services import counting
 
 from . import services
 from .models import BudgetPage, BudgetTrustee, EligibilityCriterion, Idea, IdeaRevision, PhaseAnnouncement
@@ -158,20 +159,14 @@ def _past(home: HomePage, residents) -> BudgetPage:
         ideas.append(idea)
     contest = services.select_finalists(budget=budget, ideas=[idea for idea in ideas if idea.status == Idea.Status.ELIGIBLE],
                                         actor=committee, now=budget.vote_opens_at - timedelta(days=1))
-    shares_dir = settings.PRIVATE_ROOT / "demo-shares"
-    shares_dir.mkdir(parents=True, exist_ok=True)
-    shares = {}
-    for trustee in contest.trustees.order_by("index"):
-        shares[trustee.index] = setup.download_share(trustee=trustee, user=trustee.user)
-        (shares_dir / f"contest-{contest.pk}-trustee-{trustee.index}.json").write_text(json.dumps(shares[trustee.index]))
-    contest.refresh_from_db()
+    secrets = simulation.run_key_ceremony(contest, key_files=settings.PRIVATE_ROOT / "demo-trustees")
     options = {str(option.reference): option.pk for option in contest.options.all()}
     during = budget.vote_opens_at + timedelta(days=2)
     for number, chosen in enumerate(PAST_BALLOTS, start=1):
         voter = _user(f"votant-budget-demo-{number}")
-        cast_vote(contest=contest, user=voter, option_ids=[options[str(ideas[index].pk)] for index in chosen], now=during)
-    for trustee in contest.trustees.order_by("index")[: contest.threshold]:
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=json.dumps(shares[trustee.index]))
+        simulation.cast_as_device(contest=contest, user=voter,
+                                  option_ids=[options[str(ideas[index].pk)] for index in chosen], now=during)
+    simulation.decrypt_as_trustees(contest, secrets)
     counting.count_contest(contest=contest)
     counting.proclaim(contest=contest)
     services.record_winners(budget=budget)

@@ -30,7 +30,8 @@ from voting.exceptions import VotingError
 from voting.models import Contest, Option, Participation, Trustee
 from voting.phases import Phase as ContestPhase
 from voting.phases import contest_phase
-from voting.services import counting, setup
+from voting.notify import tell_trustees
+from voting.services import ceremony, counting
 from voting.services.eligibility import is_verified_resident
 
 from .exceptions import BudgetError, InvalidData, NotAllowed, NotEligible, PhaseClosed
@@ -335,9 +336,10 @@ def select_finalists(*, budget: BudgetPage, ideas, actor, now=None) -> Contest:
         for trustee in trustees:
             Trustee.objects.create(contest=contest, user_id=trustee.user_id, name=trustee.name)
         try:
-            contest = setup.seal_contest(contest=contest, actor=actor)
+            contest = ceremony.start_key_ceremony(contest=contest, actor=actor)
         except VotingError as error:
             raise BudgetError(error.message) from None
+        tell_trustees([contest])
         Idea.objects.filter(pk__in=[idea.pk for idea in chosen]).update(status=Idea.Status.FINALIST)
         FinalistVote.objects.create(budget=budget, contest=contest, selected_by=actor, selected_at=now)
         finalist_ids = [idea.pk for idea in chosen]

@@ -48,8 +48,21 @@ class NotReady(VotingError):
     default_message = _("This vote is not ready for this step yet.")
 
 
-class InvalidShare(VotingError):
-    default_message = _("This key share is not valid for this trustee and this vote.")
+class InvalidAnswer(VotingError):
+    default_message = _("This answer could not be verified for this trustee and this vote. Nothing was recorded.")
+
+
+class InvalidBallot(VotingError):
+    default_message = _(
+        "Your encrypted ballot could not be verified, so nothing was recorded. Reload the page and vote again."
+    )
+
+
+class AuditedBallotCast(VotingError):
+    default_message = _(
+        "This ballot was opened for checking, so its content is public: it can no longer be cast. "
+        "Your device will encrypt your choice afresh."
+    )
 
 
 class RollImportError(VotingError):

@@ -1,4 +1,4 @@
-"""Residents' forms: proving one is on the roll, choosing, checking a receipt, trustees' shares."""
+"""Residents' forms: proving one is on the roll, choosing, checking a receipt; trustees' answer files."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Contest
 
 BLANK = "blank"
-MAX_SHARE_FILE_BYTES = 10_000
+MAX_ANSWER_FILE_BYTES = 2_000_000
 
 
 class RollProofForm(forms.Form):
@@ -67,11 +67,13 @@ class ReceiptCheckForm(forms.Form):
         return self.cleaned_data["tracker"].strip().lower()
 
 
-class ShareUploadForm(forms.Form):
-    share_file = forms.FileField(label=_("Your key share file"))
+class AnswerUploadForm(forms.Form):
+    """The answer file the offline trustee tool (``python -m voting.trustee``) wrote."""
 
-    def clean_share_file(self):
-        upload = self.cleaned_data["share_file"]
-        if upload.size > MAX_SHARE_FILE_BYTES:
-            raise forms.ValidationError(_("This file is too large to be a key share."))
+    answer_file = forms.FileField(label=_("Your answer file"))
+
+    def clean_answer_file(self):
+        upload = self.cleaned_data["answer_file"]
+        if upload.size > MAX_ANSWER_FILE_BYTES:
+            raise forms.ValidationError(_("This file is too large to be a trustee's answer."))
         return upload.read()

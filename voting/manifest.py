@@ -16,7 +16,13 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-FORMAT = "parvis-manifest/1"
+from .crypto.ballot import ContestParameters
+from .crypto.group import Point
+
+FORMAT = "parvis-manifest/2"
+"""/2 adds ``key_ceremony``: the key comes from the trustees' ceremony, not a dealer.
+Records of /1 manifests still verify."""
+FORMATS = ("parvis-manifest/1", FORMAT)
 
 SINGLE, APPROVAL, PLURALITY, KNAPSACK = "single", "approval", "plurality", "knapsack"
 
@@ -69,6 +75,24 @@ def ballot_shape(manifest: Mapping[str, object]) -> BallotShape:
         raise ValueError(f"unknown rule {rule!r}")
     blank = bool(manifest["allow_blank"])
     return BallotShape(n_options=count, min_choices=low, max_choices=high, blank=blank)
+
+
+def ballot_parameters(manifest: Mapping[str, object], context: str, public_key: Point) -> ContestParameters:
+    """The crypto layer's parameters of a contest, as the server, the voter's device and the verifier derive them.
+
+    Projects within an envelope carry their costs and the envelope, so each
+    ballot proves it stays within it; manifests of format /1 predate that
+    proof (the server then checked the envelope itself), so theirs do not.
+    """
+    shape = ballot_shape(manifest)
+    budget: dict[str, object] = {}
+    if manifest["rule"] == KNAPSACK and manifest.get("format") != "parvis-manifest/1":
+        options = manifest["options"]
+        budget = {"costs": tuple(int(o["cost"]) for o in options), "envelope": int(manifest["envelope"])}  # type: ignore
+    return ContestParameters(
+        public_key=public_key, n_options=shape.n_options, min_choices=shape.min_choices,
+        max_choices=shape.max_choices, blank=shape.blank, context=context, **budget,  # type: ignore[arg-type]
+    )
 
 
 def choices_vector(shape: BallotShape, chosen_positions: set[int]) -> list[int]:

@@ -18,15 +18,14 @@ class Phase(models.TextChoices):
 def contest_phase(contest, now=None) -> Phase:
     """Where a contest stands at ``now``.
 
-    A sealed contest opens only once every trustee has taken their key share
-    (``keys_delivered_at``, set by the last download): until then no share
-    may still be waiting on the server while ballots arrive. Computed
-    without a query, as it runs on every ballot page and every vote.
+    A contest is sealed when its trustees' key ceremony ends, so a sealed
+    contest always has its key. Computed without a query, as it runs on
+    every ballot page and every vote.
     """
     now = now or timezone.now()
     if contest.sealed_at is None:
         return Phase.DRAFT
-    if now < contest.opens_at or contest.keys_delivered_at is None:
+    if now < contest.opens_at:
         return Phase.SCHEDULED
     if now < contest.closes_at:
         return Phase.OPEN

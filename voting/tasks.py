@@ -51,3 +51,23 @@ def proclaim_due_contests() -> list[int]:
                 continue
             proclaimed.append(result.contest_id)
     return proclaimed
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def tell_trustees(contest_ids: list[int]) -> int:
+    """One e-mail per trustee: their part of the key ceremony waits (the vote cannot open before)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext as _
+
+    from .models import Trustee
+    from .notify import trustee_home_url
+
+    titles: dict = {}
+    for trustee in Trustee.objects.filter(contest_id__in=contest_ids).select_related("user", "contest"):
+        if trustee.user.email:
+            titles.setdefault(trustee.user.email, []).append(trustee.contest.title)
+    for email, contest_titles in titles.items():
+        body = render_to_string("voting/email/trustee_ceremony.txt", {"titles": contest_titles, "url": trustee_home_url()})
+        send_mail(_("Your part of the key ceremony is waiting for you"), body, None, [email])
+    return len(titles)

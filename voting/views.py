@@ -21,12 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 from . import tasks
 from parvis.http import client_ip
 
-from .exceptions import VotingError
-from .forms import BallotForm, ReceiptCheckForm, RollProofForm, ShareUploadForm
+from .exceptions import InvalidAnswer, VotingError
+from .forms import AnswerUploadForm, BallotForm, ReceiptCheckForm, RollProofForm
 from .models import Contest, Trustee
 from .phases import Phase, contest_phase
-from .services import counting, setup
-from .services.casting import cast_vote, find_receipt
+from .services import ceremony, counting
+from .services.casting import audit_ballot, audited_labels, cast_ballot, find_receipt
+from .services.trustees import submit_answer, trustee_task
 from .services.eligibility import ballot_status
 from .services.record import build_record
 from .services.roll import prove_roll_membership
@@ -86,31 +87,31 @@ def prove_roll(request, pk):
     return _back(request, contest)
 
 
-@require_POST
-@login_required
-def confirm(request, pk):
-    """Second step: show the choice back to the voter before it is cast."""
-    contest = _sealed_contest(pk)
-    form = BallotForm(request.POST, contest=contest)
-    if not form.is_valid():
-        messages.error(request, _("Your choice is not valid: %(errors)s") % {"errors": " ".join(form.errors.get("choice", []))})
-        return _back(request, contest)
-    return TemplateResponse(request, "voting/confirm.html", {
-        "contest": contest, "form": form, "labels": form.chosen_labels(),
-        "values": [str(i) for i in form.option_ids()] or ["blank"], "next": _next_value(request),
-    })
+def _json_body(request) -> dict | None:
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 @require_POST
 @login_required
 def cast(request, pk):
+    """Cast the ballot the voter's device encrypted: ``ballot`` (canonical JSON) and its ``tracker``.
+
+    A choice in clear is never accepted: without the encrypted ballot
+    (a browser without JavaScript) nothing is recorded.
+    """
     contest = _sealed_contest(pk)
-    form = BallotForm(request.POST, contest=contest)
-    if not form.is_valid():
-        messages.error(request, _("Your choice is not valid. Nothing was recorded."))
+    payload = request.POST.get("ballot")
+    if not payload:
+        messages.error(request, _("Your choice was not encrypted on your device, so it was not sent and nothing was "
+                                  "recorded. Online voting needs JavaScript; you can also vote on paper."))
         return _back(request, contest)
     try:
-        tracker = cast_vote(contest=contest, user=request.user, option_ids=form.option_ids())
+        tracker = cast_ballot(contest=contest, user=request.user, payload=payload,
+                              tracker=request.POST.get("tracker") or None)
     except VotingError as error:
         messages.error(request, error.message)
         return _back(request, contest)
@@ -118,6 +119,44 @@ def cast(request, pk):
     url = reverse("voting:receipt", args=[contest.pk, tracker])
     next_value = _next_value(request)
     return redirect(f"{url}?{urlencode({'next': next_value})}" if next_value else url)
+
+
+@require_POST
+@login_required
+def audit(request, pk):
+    """Benaloh's challenge: the device reveals an encrypted ballot's choices and randomness (JSON in, JSON out).
+
+    The ballot is checked, published and can no longer be cast; the answer
+    says what it contains, so the voter sees their device encrypted their choice.
+    """
+    contest = _sealed_contest(pk)
+    data = _json_body(request)
+    if data is None or not isinstance(data.get("ballot"), str):
+        return JsonResponse({"error": _("This is not an audit request.")}, status=400)
+    try:
+        audited = audit_ballot(contest=contest, payload=data["ballot"], choices=data.get("choices"),
+                               nonces=data.get("nonces"))
+    except VotingError as error:
+        return JsonResponse({"error": str(error.message)}, status=400)
+    return JsonResponse({
+        "tracker": audited.tracker,
+        "labels": audited_labels(contest, audited),
+        "published": request.build_absolute_uri(reverse("voting:audited", args=[contest.pk])),
+    })
+
+
+@require_GET
+def audited(request, pk):
+    """Public: every ballot opened for checking, with its revealed choices and randomness."""
+    contest = _sealed_contest(pk)
+    rows = contest.audited_ballots.order_by("tracker").values("tracker", "payload", "choices", "nonces")
+    return JsonResponse({
+        "format": "parvis-audited-ballots/1", "manifest_hash": contest.manifest_hash,
+        "audited_ballots": [
+            {"tracker": row["tracker"], "ballot": json.loads(row["payload"]), "choices": row["choices"],
+             "nonces": row["nonces"]} for row in rows
+        ],
+    })
 
 
 @require_GET
@@ -168,40 +207,64 @@ def record(request, pk):
 def trustee_home(request):
     trusteeships = Trustee.objects.filter(user=request.user).select_related("contest").order_by("-contest__opens_at")
     return TemplateResponse(request, "voting/trustee_home.html", {
-        "trusteeships": [(t, contest_phase(t.contest)) for t in trusteeships], "phases": Phase, "upload_form": ShareUploadForm(),
+        "trusteeships": [(t, contest_phase(t.contest), trustee_task(trustee=t, peek=True)) for t in trusteeships],
     })
 
 
 @login_required
-@require_POST
-def download_share(request, trustee_pk):
-    trustee = get_object_or_404(Trustee, pk=trustee_pk, user=request.user)
-    try:
-        document = setup.download_share(trustee=trustee, user=request.user)
-    except VotingError as error:
-        messages.error(request, error.message)
-        return redirect("voting:trustee_home")
-    response = HttpResponse(json.dumps(document, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="part-de-cle-vote-{trustee.contest_id}-garant-{trustee.index}.json"'
+@require_GET
+def trustee_page(request, trustee_pk):
+    """One trusteeship: where the ceremony or the count stands, and the step due, done in the browser or offline."""
+    trustee = get_object_or_404(Trustee.objects.select_related("contest"), pk=trustee_pk, user=request.user)
+    contest = trustee.contest
+    return TemplateResponse(request, "voting/trustee_page.html", {
+        "trustee": trustee, "contest": contest, "phase": contest_phase(contest), "phases": Phase,
+        "progress": ceremony.ceremony_progress(contest), "step": trustee_task(trustee=trustee, peek=True),
+        "answer_form": AnswerUploadForm(),
+    })
+
+
+@login_required
+@require_GET
+def trustee_task_view(request, trustee_pk):
+    """The task for the trustee's device (JSON); ``?download=1`` as a file for the offline tool."""
+    trustee = get_object_or_404(Trustee.objects.select_related("contest"), pk=trustee_pk, user=request.user)
+    task = trustee_task(trustee=trustee)
+    if task is None:
+        return JsonResponse({"error": _("There is nothing for you to do now.")}, status=404)
+    response = JsonResponse(task)
     response["Cache-Control"] = "no-store"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = (
+            f'attachment; filename="tache-{task["step"]}-vote-{trustee.contest_id}-garant-{trustee.index}.json"'
+        )
     return response
 
 
 @login_required
 @require_POST
-def upload_share(request, trustee_pk):
-    trustee = get_object_or_404(Trustee, pk=trustee_pk, user=request.user)
-    form = ShareUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("share_file", [])))
-        return redirect("voting:trustee_home")
+def trustee_answer(request, trustee_pk):
+    """The device's answer: a JSON body (the page) or an uploaded file (the offline tool)."""
+    trustee = get_object_or_404(Trustee.objects.select_related("contest"), pk=trustee_pk, user=request.user)
+    from_page = request.content_type == "application/json"
     try:
-        counting.submit_share(trustee=trustee, user=request.user, share_document=form.cleaned_data["share_file"])
+        if from_page:
+            document = request.body
+        else:
+            form = AnswerUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise InvalidAnswer(" ".join(form.errors.get("answer_file", [])))
+            document = form.cleaned_data["answer_file"]
+        message = submit_answer(trustee=trustee, user=request.user, document=document)
     except VotingError as error:
+        if from_page:
+            return JsonResponse({"error": str(error.message)}, status=400)
         messages.error(request, error.message)
-        return redirect("voting:trustee_home")
-    messages.success(request, _("Thank you: your share has been used and not kept. The count starts once enough trustees have come."))
-    if counting.ready_to_count(trustee.contest):
+        return redirect("voting:trustee_page", trustee.pk)
+    if counting.ready_to_count(trustee.contest) and not hasattr(trustee.contest, "result"):
         contest_pk = trustee.contest_id
         transaction.on_commit(lambda: tasks.count_contest.delay(contest_pk))
-    return redirect("voting:trustee_home")
+    if from_page:
+        return JsonResponse({"message": str(message)})
+    messages.success(request, message)
+    return redirect("voting:trustee_page", trustee.pk)

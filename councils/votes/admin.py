@@ -63,7 +63,7 @@ class FrozenCandidateMixin:
     def dispatch(self, request, *args, **kwargs):
         candidate = get_object_or_404(Candidate, pk=kwargs["pk"])
         ballot = _candidate_ballot(candidate)
-        if ballot and ballot.contest.is_sealed:
+        if ballot and ballot.contest.is_frozen:
             messages.error(request, gettext("This council's ballot is sealed: its candidates can no longer change."))
             return redirect(reverse(f"{CANDIDATES_NAMESPACE}:index"))
         return super().dispatch(request, *args, **kwargs)
@@ -342,7 +342,7 @@ class ConsultationManageView(VotePageMixin, TemplateView):
             consultation=consultation,
             ballots=rows,
             can_seal=consultation.live and rules.may_seal(self.request.user)
-            and any(not row["contest"].is_sealed for row in rows),
+            and any(not row["contest"].is_frozen for row in rows),
             **kwargs,
         )
 

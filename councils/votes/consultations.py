@@ -18,9 +18,10 @@ from voting.exceptions import AlreadyVoted, InvalidChoice, NotEligible, VoteNotO
 from voting.models import Contest, Option, Participation, Trustee
 from voting.normalize import station_key
 from voting.phases import Phase, contest_phase
-from voting.services import setup
+from voting.notify import tell_trustees
+from voting.services import ceremony
 from voting.services.audit import log
-from voting.services.casting import cast_vote
+from voting.services.casting import cast_ballot
 from voting.services.eligibility import ballot_status
 from voting.services.roll import prove_roll_membership
 
@@ -55,7 +56,7 @@ def sync_contests(*, consultation: ConsultationPage, actor=None) -> list[Contest
         questions = list(consultation.questions.all())
         ballots = {ballot.position: ballot for ballot in consultation.ballots.select_related("contest")}
         for position, ballot in ballots.items():
-            if position >= len(questions) and not ballot.contest.is_sealed:
+            if position >= len(questions) and not ballot.contest.is_frozen:
                 ballot.contest.delete()
         for position, question in enumerate(questions):
             fields = _contest_fields(consultation, question, position + 1, len(questions))
@@ -65,7 +66,7 @@ def sync_contests(*, consultation: ConsultationPage, actor=None) -> list[Contest
                 ConsultationBallot.objects.create(consultation=consultation, position=position, contest=contest)
             else:
                 contest = Contest.objects.select_for_update().get(pk=ballot.contest_id)
-                if contest.is_sealed:
+                if contest.is_frozen:
                     continue
                 for name, value in fields.items():
                     setattr(contest, name, value)
@@ -82,13 +83,14 @@ def sync_contests(*, consultation: ConsultationPage, actor=None) -> list[Contest
 
 
 def launch(*, consultation: ConsultationPage, actor=None) -> list[Contest]:
-    """Write and seal the consultation's contests (on publication); all of them or none."""
-    from .elections import tell_trustees
+    """Write the consultation's contests and start their key ceremony (on publication); all of them or none.
 
+    Each contest is sealed once its trustees have made its key on their devices.
+    """
     with transaction.atomic():
         contests = sync_contests(consultation=consultation, actor=actor)
-        to_seal = [contest for contest in contests if not contest.is_sealed]
-        sealed = [setup.seal_contest(contest=contest, actor=actor) for contest in to_seal]
+        to_seal = [contest for contest in contests if not contest.is_frozen]
+        sealed = [ceremony.start_key_ceremony(contest=contest, actor=actor) for contest in to_seal]
         for contest in sealed:
             log(contest=contest, action="consultation_published", actor=actor, page=consultation.pk)
     if sealed:
@@ -123,22 +125,22 @@ def check_may_vote(consultation: ConsultationPage, user) -> None:
         raise NotEligible(problem)
 
 
-def cast(*, consultation: ConsultationPage, user, choices: dict, now=None) -> tuple[dict, list[str]]:
-    """Cast the voter's answers to the questions they have not answered yet.
+def cast(*, consultation: ConsultationPage, user, ballots: dict, now=None) -> tuple[dict, list[str]]:
+    """Cast the voter's encrypted answers to the questions they have not answered yet.
 
-    ``choices`` maps each contest to its chosen option ids (empty: blank).
-    Returns ``({contest: tracker}, [messages for questions refused])``; a
-    question already answered is skipped with a message, the others are
-    still cast (each vote is its own sealed ballot).
+    ``ballots`` maps each contest to the encrypted ballot the voter's device
+    made for it. Returns ``({contest: tracker}, [messages for questions
+    refused])``; a question already answered is skipped with a message, the
+    others are still cast (each vote is its own sealed ballot).
     """
     check_may_vote(consultation, user)
     own = {contest.pk for contest in consultation.contests()}
-    if not choices or any(contest.pk not in own for contest in choices):
+    if not ballots or any(contest.pk not in own for contest in ballots):
         raise InvalidChoice()
     trackers, refused = {}, []
-    for contest, option_ids in choices.items():
+    for contest, payload in ballots.items():
         try:
-            trackers[contest] = cast_vote(contest=contest, user=user, option_ids=option_ids, now=now)
+            trackers[contest] = cast_ballot(contest=contest, user=user, payload=payload, now=now)
         except VotingError as error:
             if not isinstance(error, AlreadyVoted) and not trackers:
                 raise  # nothing was cast: the whole vote is refused with this reason

@@ -3,15 +3,15 @@
 Built through the same services officers and residents use, on the demo
 councils of ``councils.demo``. Idempotent: pages are looked up by slug, the
 roll by name, accounts by username; a page that exists is left as it is.
-Trustees are demo accounts whose key shares are written to
-PRIVATE_ROOT/demo-shares/ so the demo can be
-counted; a real vote never keeps them.
+Trustees are demo accounts; the loader plays their key ceremony and writes
+their key files to PRIVATE_ROOT/demo-trustees/ (passphrase
+``voting.simulation.DEMO_PASSPHRASE``) so the demo can be counted; on a real
+vote key files exist only on the trustees' own devices.
 
 To try the election, sign up, then give the card of a demo voter:
 DUPONT, born 14/07/1980, polling station 1 (Centre-ville).
 """
 
-import json
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -24,8 +24,8 @@ from accounts.models import Profile
 from home.demo import PALETTE, TOWN, _child, placeholder_image
 from home.models import HomePage
 from voting.models import Contest, PaperResult, RollEntry, VoterRoll
-from voting.services import counting, paper, setup
-from voting.services.casting import cast_vote
+from voting import simulation
+from voting.services import counting, paper
 from voting.services.roll import import_roll, prove_roll_membership
 
 from ..models import Council
@@ -102,21 +102,17 @@ def _resident(username: str, council: Council):
     return user
 
 
-def _keep_shares(contests) -> None:
-    shares_dir = settings.PRIVATE_ROOT / "demo-shares"
-    shares_dir.mkdir(parents=True, exist_ok=True)
+KEY_FILES = settings.PRIVATE_ROOT / "demo-trustees"
+
+
+def _make_keys(contests) -> None:
     for contest in contests:
-        for trustee in contest.trustees.all():
-            document = setup.download_share(trustee=trustee, user=trustee.user)
-            (shares_dir / f"contest-{contest.pk}-trustee-{trustee.index}.json").write_text(json.dumps(document))
+        simulation.run_key_ceremony(contest, key_files=KEY_FILES)
 
 
 def _count(contest: Contest) -> None:
-    shares_dir = settings.PRIVATE_ROOT / "demo-shares"
     contest.refresh_from_db()
-    for trustee in contest.trustees.order_by("index")[: contest.threshold]:
-        document = (shares_dir / f"contest-{contest.pk}-trustee-{trustee.index}.json").read_text()
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=document)
+    simulation.decrypt_as_trustees(contest, simulation.load_secrets(contest, KEY_FILES))
     counting.count_contest(contest=contest)
 
 
@@ -150,7 +146,7 @@ def _election(index: ConsultationIndexPage, roll: VoterRoll, councils: dict[str,
             )
             elections.review(candidate=candidate, actor=None, approve=True)
     sealed = elections.seal_ballots(election=election, actor=None)
-    _keep_shares(sealed)
+    _make_keys(sealed)
     during = now - timedelta(days=2)
     for ballot in election.ballot_rows():
         options = list(ballot.contest.options.order_by("position").values_list("pk", flat=True))
@@ -159,13 +155,13 @@ def _election(index: ConsultationIndexPage, roll: VoterRoll, councils: dict[str,
             voter = _resident(f"electeur-{entry.pk}", ballot.council)
             prove_roll_membership(contest=ballot.contest, user=voter, family_name=entry.family_name,
                                   birth_date=entry.birth_date, place=entry.polling_station)
-            cast_vote(contest=ballot.contest, user=voter, option_ids=options[number % 3: number % 3 + 2], now=during)
+            simulation.cast_as_device(contest=Contest.objects.get(pk=ballot.contest_id), user=voter, option_ids=options[number % 3: number % 3 + 2], now=during)
     return election
 
 
 def _consultation(index, slug: str, *, title: str, intro: str, questions, days: tuple[int, int, int],
                   eligibility=Contest.Eligibility.RESIDENTS, roll=None, councils=(), min_age=None):
-    """A consultation page, published (so sealed), with its trustees' shares kept for counting."""
+    """A consultation page, published, its key made by its (demo) trustees, their key files kept for counting."""
     now = timezone.now()
     opens, closes, proclaims = (now + timedelta(days=offset) for offset in days)
     page = ConsultationPage(
@@ -178,7 +174,7 @@ def _consultation(index, slug: str, *, title: str, intro: str, questions, days: 
     page.councils.set(list(councils))
     page.save_revision().publish()
     page.refresh_from_db()
-    _keep_shares(page.contests())
+    _make_keys(page.contests())
     return page
 
 
@@ -199,7 +195,7 @@ def _sealed_consultation(index, councils) -> ConsultationPage:
     during = contest.opens_at + timedelta(days=1)
     for number, slug in enumerate(["centre-ville", "centre-ville", "les-tilleuls", "bords-de-loire", "la-croix-verte"] * 2):
         voter = _resident(f"habitant-marche-{number}", councils[slug])
-        cast_vote(contest=contest, user=voter, option_ids=[options[number % 3 == 0]], now=during)
+        simulation.cast_as_device(contest=contest, user=voter, option_ids=[options[number % 3 == 0]], now=during)
     _count(contest)
     return page
 
@@ -232,8 +228,8 @@ def _past_consultation(index, roll, councils) -> ConsultationPage:
             options = list(contest.options.order_by("position").values_list("pk", flat=True))
             prove_roll_membership(contest=contest, user=voter, family_name=entry.family_name,
                                   birth_date=entry.birth_date, place=entry.polling_station)
-            cast_vote(contest=contest, user=voter, option_ids=[options[number % len(options)]],
-                      now=contest.opens_at + timedelta(days=2))
+            simulation.cast_as_device(contest=contest, user=voter, option_ids=[options[number % len(options)]],
+                                      now=contest.opens_at + timedelta(days=2))
     for contest in contests:
         options = list(contest.options.order_by("position").values_list("pk", flat=True))
         for entry in on_paper:

@@ -15,17 +15,16 @@ Every officer action is written to the engine's audit log.
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
-from home.tasks import send_email
 from voting.exceptions import ContestFrozen, NotReady, RollMatchFailed, VoteNotOpen, VotingError
 from voting.models import Contest, Option, Trustee, Voter
 from voting.normalize import code_key, station_key
 from voting.phases import Phase, contest_phase
-from voting.services import counting, setup
+from voting.notify import tell_trustees
+from voting.services import ceremony, counting, setup
 from voting.services.audit import log
 from voting.services.roll import prove_roll_membership
 
@@ -77,7 +76,7 @@ def review(*, candidate: Candidate, actor, approve: bool, note: str = "", now=No
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         ballot = _ballot_for_council(candidate.election, candidate.council_id)
-        if ballot and ballot.contest.is_sealed:
+        if ballot and ballot.contest.is_frozen:
             raise ContestFrozen(_("This council's ballot is sealed: its candidates can no longer change."))
         candidate.status = Candidate.Status.APPROVED if approve else Candidate.Status.REJECTED
         candidate.review_note = note
@@ -136,7 +135,7 @@ def prepare_ballots(*, election: ElectionPage, actor=None) -> list[ElectionBallo
         rows = {row.council_id: row for row in _council_rows(election)}
         existing = {ballot.council_id: ballot for ballot in election.ballots.select_related("contest")}
         for council_id, ballot in existing.items():
-            if council_id not in rows and not ballot.contest.is_sealed:
+            if council_id not in rows and not ballot.contest.is_frozen:
                 ballot.contest.delete()  # cascades to the ballot row
         for council_id, row in rows.items():
             ballot = existing.get(council_id)
@@ -148,7 +147,7 @@ def prepare_ballots(*, election: ElectionPage, actor=None) -> list[ElectionBallo
                 ballot = ElectionBallot.objects.create(election=election, council=row.council, contest=contest)
                 log(contest=contest, action="election_ballot_created", actor=actor, election=election.pk,
                     council=row.council.name)
-            elif ballot.contest.is_sealed:
+            elif ballot.contest.is_frozen:
                 continue
             contest = _sync_contest(election, row.council, ballot.contest)
             log(contest=contest, action="election_ballot_prepared", actor=actor, candidates=contest.options.count())
@@ -156,14 +155,14 @@ def prepare_ballots(*, election: ElectionPage, actor=None) -> list[ElectionBallo
 
 
 def seal_ballots(*, election: ElectionPage, actor) -> list[Contest]:
-    """Freeze every council's ballot at once, or none, saying everything that is missing."""
+    """Freeze every council's ballot at once and start its key ceremony, or none, saying everything that is missing."""
     with transaction.atomic():
         pending = election.candidates.filter(status=Candidate.Status.PENDING).count()
         if pending:
             raise NotReady(
                 _("Review every application before sealing: %(count)d still waiting.") % {"count": pending}
             )
-        ballots = [ballot for ballot in prepare_ballots(election=election, actor=actor) if not ballot.contest.is_sealed]
+        ballots = [ballot for ballot in prepare_ballots(election=election, actor=actor) if not ballot.contest.is_frozen]
         if not ballots:
             raise NotReady(_("Every ballot of this election is already sealed."))
         problems = []
@@ -180,27 +179,9 @@ def seal_ballots(*, election: ElectionPage, actor) -> list[Contest]:
                 problems.append(f"{ballot.council.name}: {' '.join(reasons)}")
         if problems:
             raise NotReady(" ".join(problems))
-        sealed = [setup.seal_contest(contest=ballot.contest, actor=actor) for ballot in ballots]
+        sealed = [ceremony.start_key_ceremony(contest=ballot.contest, actor=actor) for ballot in ballots]
     tell_trustees(sealed)
     return sealed
-
-
-def tell_trustees(contests: list[Contest]) -> None:
-    """E-mail each trustee once: their key shares are waiting at /vote/garant/ (the vote cannot open before)."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("voting:trustee_home")
-    users = {trustee.user for contest in contests for trustee in contest.trustees.select_related("user")}
-    for user in users:
-        if user.email:
-            send_email.delay(
-                subject=_("Your key shares are waiting for you"),
-                body=render_to_string("councils/election_trustee_shares_email.txt", {
-                    "titles": [c.title for c in contests if c.trustees.filter(user=user).exists()], "url": url,
-                }),
-                recipients=[user.email],
-            )
 
 
 def ballot_of(*, election: ElectionPage, user) -> ElectionBallot | None:

@@ -85,7 +85,7 @@ class VotePageForm(WagtailAdminPageForm):
         if not self.instance.pk:
             return
         live = type(self.instance).objects.filter(pk=self.instance.pk).first()
-        if live is None or not any(contest.is_sealed for contest in live.contests()):
+        if live is None or not any(contest.is_frozen for contest in live.contests()):
             return
         changed = [
             name for name in self.frozen_fields if name in cleaned and _key(cleaned[name]) != _key(getattr(live, name))

@@ -221,7 +221,7 @@ class ElectionPage(RoutablePageMixin, VoteSchedule, Page):
     def applications_open(self, now=None) -> bool:
         """Residents may apply while the page is live, before the deadline and before any ballot is sealed."""
         now = now or timezone.now()
-        return self.live and now < self.applications_close_at and not any(c.is_sealed for c in self.contests())
+        return self.live and now < self.applications_close_at and not any(c.is_frozen for c in self.contests())
 
     def get_context(self, request, *args, **kwargs):
         from .views import election_context

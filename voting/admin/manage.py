@@ -16,7 +16,8 @@ from django.views.generic import TemplateView, View
 from .. import tasks
 from ..exceptions import VotingError
 from ..phases import Phase, contest_phase
-from ..services import counting, setup
+from ..notify import tell_trustees
+from ..services import ceremony, counting, setup
 from .mixins import ContestPageMixin, ContestPermissionMixin
 from .paper import PaperDayMixin
 
@@ -57,17 +58,46 @@ class ContestActionView(ContestPermissionMixin, View):
         """Call the service; return the success message."""
         raise NotImplementedError
 
+    @classmethod
+    def available(cls, contest) -> bool:
+        """Override to offer the button only in some states of its phase."""
+        return True
+
 
 class SealView(ContestActionView):
     name = "seal"
-    label = _("Seal the vote")
-    help = _("Deals the trustees' key shares and freezes the options, rule, roll and trustees. Cannot be undone.")
+    label = _("Start the key ceremony")
+    help = _("Freezes the options, rule, roll and trustees, and asks each trustee to make their part of the key "
+             "on their own device. The vote is sealed once they all have. Cannot be undone.")
     phase = Phase.DRAFT
     permission_required = "voting.seal_contest"
 
+    @classmethod
+    def available(cls, contest) -> bool:
+        return not contest.is_frozen
+
     def perform(self):
-        setup.seal_contest(contest=self.contest, actor=self.request.user)
-        return gettext("The vote is sealed. Each trustee must now download their key share.")
+        contest = ceremony.start_key_ceremony(contest=self.contest, actor=self.request.user)
+        tell_trustees([contest])
+        return gettext("The key ceremony has started. Each trustee has been asked to make their part of the key.")
+
+
+class RestartCeremonyView(ContestActionView):
+    name = "restart_ceremony"
+    label = _("Start the key ceremony again")
+    help = _("Drops what trustees have done so far; each makes new keys. Use it after a complaint held, or when a "
+             "trustee lost their key file before the vote was sealed.")
+    phase = Phase.DRAFT
+    permission_required = "voting.seal_contest"
+
+    @classmethod
+    def available(cls, contest) -> bool:
+        return contest.is_frozen
+
+    def perform(self):
+        contest = ceremony.restart_key_ceremony(contest=self.contest, actor=self.request.user)
+        tell_trustees([contest])
+        return gettext("The key ceremony starts again. Each trustee has been asked to make new keys.")
 
 
 class OpenNowView(ContestActionView):
@@ -119,7 +149,7 @@ class ProclaimView(ContestActionView):
         return gettext("The results are proclaimed.")
 
 
-ACTIONS = [SealView, OpenNowView, CloseNowView, CountView, ProclaimView]
+ACTIONS = [SealView, RestartCeremonyView, OpenNowView, CloseNowView, CountView, ProclaimView]
 
 
 class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
@@ -142,13 +172,14 @@ class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
             actions=[
                 {"label": action.label, "help": action.help, "url": self.contest_url(action.name)}
                 for action in ACTIONS
-                if action.phase is phase and user.has_perm(action.permission_required)
+                if action.phase is phase and action.available(contest) and user.has_perm(action.permission_required)
             ],
-            can_edit=not contest.is_sealed and user.has_perm("voting.change_contest"),
+            can_edit=not contest.is_frozen and user.has_perm("voting.change_contest"),
+            ceremony=ceremony.ceremony_progress(contest),
             can_record_paper=user.has_perm(PaperDayMixin.permission_required)
             and PaperDayMixin.contest_queryset.filter(pk=contest.pk).exists(),
             trustees=trustees,
-            shares_brought=sum(trustee.partial_decryption is not None for trustee in trustees),
+            decrypted=sum(trustee.partial_decryption is not None for trustee in trustees),
             turnout=counting.turnout(contest) if contest.is_sealed else None,
             **self.result_context(),
             events=contest.audit_events.select_related("actor")[: self.recent_events],

@@ -11,9 +11,12 @@ coincurve, so auditors can run it without the web application.
 
 Public API summary (re-exported here):
 
-* contest setup: :func:`deal`, :class:`ThresholdPublicKey`, :class:`KeyShare`,
-  :func:`verify_share`, :class:`ContestParameters`
-* casting: :func:`encrypt_ballot`, :class:`Ballot`, :func:`verify_ballot`,
+* contest setup: the trustees' key ceremony (:mod:`.dkg`),
+  :class:`ThresholdPublicKey`, :class:`KeyShare`, :func:`verify_share`,
+  :class:`ContestParameters` (:func:`deal`, a trusted dealer, is kept for
+  tests and benchmarks only)
+* casting: :func:`encrypt_ballot` (the voter's device), :class:`Ballot`,
+  :func:`verify_ballot`, :func:`verify_audit` (Benaloh challenge),
   :func:`genesis_hash`, :func:`entry_hash`
 * counting: :func:`verify_chain`, :func:`find_invalid_ballots`,
   :func:`sum_ballots`, :func:`sum_encoded`, :func:`partial_decrypt`,
@@ -24,7 +27,14 @@ The standalone verifier of a published contest record, built on this API,
 is :mod:`voting.verify`.
 """
 
-from .ballot import Ballot, ContestParameters, encrypt_ballot, verify_ballot
+from .ballot import (
+    Ballot,
+    ContestParameters,
+    encrypt_ballot,
+    encrypt_ballot_with_nonces,
+    verify_audit,
+    verify_ballot,
+)
 from .chain import build_chain, entry_hash, genesis_hash, verify_chain
 from .dlog import discrete_log
 from .elgamal import Ciphertext, encrypt, sum_ciphertexts
@@ -83,6 +93,7 @@ __all__ = [
     "discrete_log",
     "encrypt",
     "encrypt_ballot",
+    "encrypt_ballot_with_nonces",
     "entry_hash",
     "find_invalid_ballots",
     "genesis_hash",
@@ -91,6 +102,7 @@ __all__ = [
     "sum_ciphertexts",
     "sum_encoded",
     "tally",
+    "verify_audit",
     "verify_ballot",
     "verify_chain",
     "verify_partial_decryption",

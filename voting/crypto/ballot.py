@@ -4,9 +4,16 @@
 A ballot holds, per slot, an ElGamal ciphertext of 0 or 1 with a proof
 that it encrypts 0 or 1, plus one proof that the sum of its option
 ciphertexts encrypts a value in ``[min_choices, max_choices]`` ("exactly
-one" is ``min = max = 1``). Rules that are not linear ranges (e.g. a
-knapsack of costs per option) cannot be proven cheaply and are out of scope
-here.
+one" is ``min = max = 1``).
+
+Projects within an envelope (``ContestParameters.envelope``, with a cost per
+option) add a *budget proof*: the slack ``envelope - sum(cost_i * m_i)`` is
+encrypted bit by bit (``L = envelope.bit_length()`` bits, each proven 0 or
+1), and one more proof shows that ``Enc(envelope) - sum(cost_i * c_i) -
+sum(2^l * bit_l)`` encrypts 0. The slack is then some value in ``[0, 2^L)``
+(no wrap-around: every quantity is far below the group order), so the
+chosen projects cost at most the envelope, checked by anyone without
+decrypting. Its cost is ``L`` more 0/1 proofs.
 
 Blank votes (``ContestParameters.blank``) add a last slot ``b``, counted
 like the options so the tally reports blank ballots without decrypting any
@@ -32,6 +39,12 @@ JSON (canonical: sorted keys, no whitespace, ASCII)::
      "ciphertexts": [{"alpha": <point>, "beta": <point>}, ...],  # one per slot
      "sum_proof": [{"challenge": ..., "response": ...}, ...]}    # values min..max
 
+and, for projects within an envelope only, a fourth key::
+
+     "budget_proof": {"bits": [{"alpha": ..., "beta": ...}, ...],   # L ciphertexts
+                      "bit_proofs": [[..., ...], ...],              # each 0 or 1
+                      "zero_proof": [{"challenge": ..., "response": ...}]}
+
 with points and scalars encoded as in :mod:`voting.crypto.group`. Slots are
 the options in contest order, then the blank slot if any.
 """
@@ -45,7 +58,7 @@ from dataclasses import dataclass
 
 from .elgamal import Ciphertext, encrypt, sum_ciphertexts
 from .errors import DecodeError
-from .group import ORDER, Point, hash_items, random_scalar
+from .group import IDENTITY, ORDER, Point, base_mul, hash_items, random_scalar
 from .proofs import RangeProof, prove_range, verify_range
 
 MAX_OPTIONS = 1000
@@ -74,6 +87,8 @@ class ContestParameters:
     max_choices: int
     context: str
     blank: bool = False
+    costs: tuple[int, ...] = ()
+    envelope: int | None = None
 
     def __post_init__(self) -> None:
         if self.public_key.is_identity:
@@ -86,6 +101,18 @@ class ContestParameters:
             raise ValueError("a blank slot needs min_choices >= 1")
         if not self.context:
             raise ValueError("context must be a non-empty contest identifier")
+        if self.envelope is not None:
+            if type(self.envelope) is not int or not 0 < self.envelope < 1 << 64:
+                raise ValueError("the envelope must be a positive integer below 2^64")
+            if len(self.costs) != self.n_options or any(
+                type(c) is not int or not 0 <= c < 1 << 64 for c in self.costs
+            ):
+                raise ValueError("an envelope needs one integer cost per option, each below 2^64")
+
+    @property
+    def budget_bits(self) -> int:
+        """Bits of the slack under the envelope: 0 when there is no envelope."""
+        return self.envelope.bit_length() if self.envelope is not None else 0
 
     @property
     def n_slots(self) -> int:
@@ -94,17 +121,51 @@ class ContestParameters:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetProof:
+    """The chosen projects cost at most the envelope (see the module docstring)."""
+
+    bits: tuple[Ciphertext, ...]
+    bit_proofs: tuple[RangeProof, ...]
+    zero_proof: RangeProof
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "bits": [c.to_dict() for c in self.bits],
+            "bit_proofs": [p.to_list() for p in self.bit_proofs],
+            "zero_proof": self.zero_proof.to_list(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> BudgetProof:
+        if not isinstance(data, Mapping) or set(data) != {"bits", "bit_proofs", "zero_proof"}:
+            raise DecodeError("budget proof must have keys bits, bit_proofs, zero_proof")
+        bits, proofs = data["bits"], data["bit_proofs"]
+        if not isinstance(bits, list) or not isinstance(proofs, list) or not 1 <= len(bits) <= 64 \
+                or len(proofs) != len(bits):
+            raise DecodeError("need one ciphertext and one proof per bit, at most 64")
+        return cls(
+            tuple(Ciphertext.from_dict(c) for c in bits),
+            tuple(RangeProof.from_list(p) for p in proofs),
+            RangeProof.from_list(data["zero_proof"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Ballot:
     ciphertexts: tuple[Ciphertext, ...]
     choice_proofs: tuple[RangeProof, ...]
     sum_proof: RangeProof
+    budget_proof: BudgetProof | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "ciphertexts": [c.to_dict() for c in self.ciphertexts],
             "choice_proofs": [p.to_list() for p in self.choice_proofs],
             "sum_proof": self.sum_proof.to_list(),
         }
+        if self.budget_proof is not None:
+            data["budget_proof"] = self.budget_proof.to_dict()
+        return data
 
     def to_json(self) -> str:
         """Canonical JSON; the ballot box should store exactly this string."""
@@ -122,12 +183,9 @@ class Ballot:
 
         Structure only; call :func:`verify_ballot` for the proofs.
         """
-        if not isinstance(data, Mapping) or set(data) != {
-            "ciphertexts",
-            "choice_proofs",
-            "sum_proof",
-        }:
-            raise DecodeError("ballot must have keys ciphertexts, choice_proofs, sum_proof")
+        keys = {"ciphertexts", "choice_proofs", "sum_proof"}
+        if not isinstance(data, Mapping) or set(data) not in (keys, keys | {"budget_proof"}):
+            raise DecodeError("ballot must have keys ciphertexts, choice_proofs, sum_proof (and budget_proof)")
         ciphertexts, choice_proofs = data["ciphertexts"], data["choice_proofs"]
         if not isinstance(ciphertexts, list) or not isinstance(choice_proofs, list):
             raise DecodeError("ciphertexts and choice_proofs must be lists")
@@ -137,6 +195,7 @@ class Ballot:
             tuple(Ciphertext.from_dict(c) for c in ciphertexts),
             tuple(RangeProof.from_list(p) for p in choice_proofs),
             RangeProof.from_list(data["sum_proof"]),
+            BudgetProof.from_dict(data["budget_proof"]) if "budget_proof" in data else None,
         )
 
     @classmethod
@@ -148,11 +207,15 @@ class Ballot:
         return cls.from_dict(data)
 
 
-def _proof_contexts(
-    params: ContestParameters, ciphertexts: Sequence[Ciphertext]
-) -> tuple[list[bytes], bytes]:
-    """Contexts of each slot's 0/1 proof and of the sum proof."""
-    statement = hash_items(
+def _statement(
+    params: ContestParameters, ciphertexts: Sequence[Ciphertext], bits: Sequence[Ciphertext] = ()
+) -> bytes:
+    """What every proof of a ballot is bound to: the contest, its rules, every ciphertext."""
+    budget: tuple = ()
+    if params.envelope is not None:
+        # Only for envelopes, so that other ballots hash exactly as before.
+        budget = (params.envelope, *params.costs, *(point for c in bits for point in (c.alpha, c.beta)))
+    return hash_items(
         "ballot/statement",
         params.context,
         params.public_key,
@@ -161,9 +224,39 @@ def _proof_contexts(
         params.max_choices,
         int(params.blank),
         *(point for c in ciphertexts for point in (c.alpha, c.beta)),
+        *budget,
     )
+
+
+def _proof_contexts(
+    params: ContestParameters, ciphertexts: Sequence[Ciphertext], bits: Sequence[Ciphertext] = ()
+) -> tuple[list[bytes], bytes]:
+    """Contexts of each slot's 0/1 proof and of the sum proof."""
+    statement = _statement(params, ciphertexts, bits)
     choices = [hash_items("ballot/choice", statement, i) for i in range(len(ciphertexts))]
     return choices, hash_items("ballot/sum", statement)
+
+
+def _budget_contexts(
+    params: ContestParameters, ciphertexts: Sequence[Ciphertext], bits: Sequence[Ciphertext]
+) -> tuple[list[bytes], bytes]:
+    """Contexts of each slack bit's 0/1 proof and of the zero proof."""
+    statement = _statement(params, ciphertexts, bits)
+    return [hash_items("ballot/budget-bit", statement, i) for i in range(len(bits))], hash_items(
+        "ballot/budget-zero", statement
+    )
+
+
+def _budget_zero(
+    params: ContestParameters, ciphertexts: Sequence[Ciphertext], bits: Sequence[Ciphertext]
+) -> Ciphertext:
+    """``Enc(envelope; 0) - sum(cost_i * c_i) - sum(2^l * bit_l)``: encrypts 0 for an honest ballot."""
+    assert params.envelope is not None
+    spent = sum_ciphertexts(
+        [c * cost for c, cost in zip(ciphertexts, params.costs) if cost]
+        + [bit * (1 << level) for level, bit in enumerate(bits)]
+    )
+    return Ciphertext(IDENTITY, base_mul(params.envelope)) + spent * (ORDER - 1)
 
 
 def _weighted(params: ContestParameters, values: Sequence[int]) -> int:
@@ -192,11 +285,15 @@ def encrypt_ballot(params: ContestParameters, choices: Sequence[int]) -> Ballot:
     Raises :class:`ValueError` for choices that break the rules: an honest
     client cannot produce a ballot that would be rejected.
 
-    This is the reference implementation and the server-side tool for tests
-    and benchmarks. Whoever runs it sees the vote, so for end-to-end ballot
-    secrecy voters should encrypt on their own device with a compatible
-    implementation, and the server only runs :func:`verify_ballot`.
+    This is the reference implementation of what the voter's device does
+    (``voting/static/voting/js/crypto.js`` is its browser twin); the server
+    never runs it on a real vote, only :func:`verify_ballot`.
     """
+    return encrypt_ballot_with_nonces(params, choices)[0]
+
+
+def encrypt_ballot_with_nonces(params: ContestParameters, choices: Sequence[int]) -> tuple[Ballot, list[int]]:
+    """:func:`encrypt_ballot`, also returning each slot's nonce for a Benaloh audit."""
     if len(choices) != params.n_slots:
         raise ValueError(f"expected {params.n_slots} choices, got {len(choices)}")
     if any(type(choice) is not int or choice not in (0, 1) for choice in choices):
@@ -207,11 +304,18 @@ def encrypt_ballot(params: ContestParameters, choices: Sequence[int]) -> Ballot:
         raise ValueError(
             f"allowed: between {params.min_choices} and {params.max_choices} choices{blank}"
         )
+    spent = sum(cost * m for cost, m in zip(params.costs, choices))
+    if params.envelope is not None and spent > params.envelope:
+        raise ValueError(f"the chosen projects cost {spent}, more than the envelope {params.envelope}")
     nonces = [random_scalar() for _ in choices]
     ciphertexts = tuple(
         encrypt(params.public_key, m, r) for m, r in zip(choices, nonces, strict=True)
     )
-    choice_contexts, sum_context = _proof_contexts(params, ciphertexts)
+    budget_proof, bits = None, ()
+    if params.envelope is not None:
+        budget_proof = _prove_budget(params, ciphertexts, choices, nonces, params.envelope - spent)
+        bits = budget_proof.bits
+    choice_contexts, sum_context = _proof_contexts(params, ciphertexts, bits)
     choice_proofs = tuple(
         prove_range(params.public_key, c, m, r, 0, 1, ctx)
         for c, m, r, ctx in zip(ciphertexts, choices, nonces, choice_contexts, strict=True)
@@ -225,7 +329,50 @@ def encrypt_ballot(params: ContestParameters, choices: Sequence[int]) -> Ballot:
         params.max_choices,
         sum_context,
     )
-    return Ballot(ciphertexts, choice_proofs, sum_proof)
+    return Ballot(ciphertexts, choice_proofs, sum_proof, budget_proof), nonces
+
+
+def _prove_budget(
+    params: ContestParameters, ciphertexts: Sequence[Ciphertext], choices: Sequence[int],
+    nonces: Sequence[int], slack: int,
+) -> BudgetProof:
+    bit_values = [(slack >> level) & 1 for level in range(params.budget_bits)]
+    bit_nonces = [random_scalar() for _ in bit_values]
+    bits = tuple(encrypt(params.public_key, b, r) for b, r in zip(bit_values, bit_nonces, strict=True))
+    bit_contexts, zero_context = _budget_contexts(params, ciphertexts, bits)
+    bit_proofs = tuple(
+        prove_range(params.public_key, c, b, r, 0, 1, ctx)
+        for c, b, r, ctx in zip(bits, bit_values, bit_nonces, bit_contexts, strict=True)
+    )
+    # The zero ciphertext's nonce: minus what was spent and the slack's bits, weighted alike.
+    zero_nonce = -(
+        sum(cost * r for cost, r in zip(params.costs, nonces))
+        + sum((1 << level) * r for level, r in enumerate(bit_nonces))
+    ) % ORDER
+    zero = _budget_zero(params, ciphertexts, bits)
+    return BudgetProof(bits, bit_proofs, prove_range(params.public_key, zero, 0, zero_nonce, 0, 0, zero_context))
+
+
+def verify_audit(
+    params: ContestParameters, ballot: Ballot, choices: Sequence[int], nonces: Sequence[int]
+) -> bool:
+    """Benaloh's cast-or-audit check: does this ballot encrypt exactly ``choices``?
+
+    The voter's device revealed each slot's nonce instead of casting the
+    ballot; re-encrypting each choice with it must give the ballot's
+    ciphertexts, bit for bit. A device that encrypted anything else than
+    what the voter chose is caught with the probability that the voter audits.
+    """
+    if len(choices) != params.n_slots or len(nonces) != params.n_slots:
+        return False
+    if len(ballot.ciphertexts) != params.n_slots:
+        return False
+    for choice, nonce, ciphertext in zip(choices, nonces, ballot.ciphertexts, strict=True):
+        if type(choice) is not int or choice not in (0, 1) or not 0 < nonce < ORDER:
+            return False
+        if encrypt(params.public_key, choice, nonce) != ciphertext:
+            return False
+    return True
 
 
 def verify_ballot(params: ContestParameters, ballot: Ballot) -> bool:
@@ -238,7 +385,13 @@ def verify_ballot(params: ContestParameters, ballot: Ballot) -> bool:
         return False
     if any(c.alpha.is_identity or c.beta.is_identity for c in ballot.ciphertexts):
         return False
-    choice_contexts, sum_context = _proof_contexts(params, ballot.ciphertexts)
+    budget = ballot.budget_proof
+    if (budget is None) != (params.envelope is None):
+        return False
+    bits = budget.bits if budget is not None else ()
+    if budget is not None and not _verify_budget(params, ballot.ciphertexts, budget):
+        return False
+    choice_contexts, sum_context = _proof_contexts(params, ballot.ciphertexts, bits)
     if not all(
         verify_range(params.public_key, c, proof, 0, 1, ctx)
         for c, proof, ctx in zip(
@@ -254,3 +407,18 @@ def verify_ballot(params: ContestParameters, ballot: Ballot) -> bool:
         params.max_choices,
         sum_context,
     )
+
+
+def _verify_budget(params: ContestParameters, ciphertexts: Sequence[Ciphertext], budget: BudgetProof) -> bool:
+    if len(budget.bits) != params.budget_bits:
+        return False
+    if any(c.alpha.is_identity or c.beta.is_identity for c in budget.bits):
+        return False
+    bit_contexts, zero_context = _budget_contexts(params, ciphertexts, budget.bits)
+    if not all(
+        verify_range(params.public_key, c, proof, 0, 1, ctx)
+        for c, proof, ctx in zip(budget.bits, budget.bit_proofs, bit_contexts, strict=True)
+    ):
+        return False
+    zero = _budget_zero(params, ciphertexts, budget.bits)
+    return verify_range(params.public_key, zero, budget.zero_proof, 0, 0, zero_context)

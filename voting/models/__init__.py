@@ -4,13 +4,14 @@ Split by concern; everything is importable from ``voting.models``.
 """
 
 from .audit import AuditEvent
-from .box import Ballot, Participation, Voter
-from .contest import Contest, Option, Trustee, TrusteeShare
+from .box import AuditedBallot, Ballot, Participation, Voter
+from .contest import Contest, Option, Trustee
 from .counting import PaperResult, Result
 from .roll import RollEntry, VoterRoll
 
 __all__ = [
     "AuditEvent",
+    "AuditedBallot",
     "Ballot",
     "Contest",
     "Option",
@@ -19,7 +20,6 @@ __all__ = [
     "Result",
     "RollEntry",
     "Trustee",
-    "TrusteeShare",
     "Voter",
     "VoterRoll",
 ]

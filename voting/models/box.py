@@ -104,3 +104,27 @@ class Ballot(models.Model):
             # The chainer's query: the few ballots of a contest not yet in the chain.
             models.Index(fields=["contest", "tracker"], condition=Q(position__isnull=True), name="voting_ballot_pending"),
         ]
+
+
+class AuditedBallot(models.Model):
+    """A ballot a voter opened instead of casting it (Benaloh's challenge), published.
+
+    The voter's device revealed the choices and the randomness it used, so
+    anyone can re-encrypt and see the device was honest. Such a ballot can
+    never be cast (its tracker is refused): its content is public. No voter,
+    no timestamp: it names no one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey("voting.Contest", on_delete=models.CASCADE, related_name="audited_ballots")
+    tracker = models.CharField(max_length=64)
+    payload = models.TextField()
+    choices = models.JSONField()
+    nonces = models.JSONField()
+
+    class Meta:
+        verbose_name = _("audited ballot")
+        verbose_name_plural = _("audited ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "tracker"], name="voting_audited_ballot_unique_tracker"),
+        ]

@@ -59,14 +59,18 @@ class Contest(ClusterableModel):
         help_text=_("How many trustees must bring their key share to count the votes."),
     )
 
-    # Frozen at sealing.
+    # The trustees' key ceremony (services.ceremony): from its start the options, rule,
+    # roll and trustees are frozen; its descriptor's hash is the context of every step.
+    ceremony = models.JSONField(null=True, blank=True, editable=False)
+    ceremony_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A complaint that held: {"accused": i, "by": j}. The ceremony must be started again.
+    ceremony_failure = models.JSONField(null=True, blank=True, editable=False)
+
+    # Frozen at sealing, when every trustee confirmed the key ceremony.
     sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True, editable=False)
     public_key = models.JSONField(null=True, blank=True, editable=False)
     manifest = models.JSONField(null=True, blank=True, editable=False)
     manifest_hash = models.CharField(max_length=64, blank=True, editable=False)
-
-    # When the last trustee took their share: the vote may open only from then on.
-    keys_delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # The chained part of the box: ballots are appended in batches (services.chaining)
     # under a row lock, so casting itself never waits for it.
@@ -81,7 +85,7 @@ class Contest(ClusterableModel):
         verbose_name_plural = _("contests")
         ordering = ["-opens_at"]
         permissions = [
-            ("seal_contest", _("Can seal a contest (generate keys, freeze options)")),
+            ("seal_contest", _("Can seal a contest (start the key ceremony, freeze options)")),
             ("count_contest", _("Can count and proclaim a contest")),
             ("record_paper", _("Can record paper voters and results")),
         ]
@@ -92,6 +96,11 @@ class Contest(ClusterableModel):
     @property
     def is_sealed(self) -> bool:
         return self.sealed_at is not None
+
+    @property
+    def is_frozen(self) -> bool:
+        """Options, rule, roll and trustees can no longer change: the key ceremony has started."""
+        return bool(self.ceremony_hash) or self.is_sealed
 
     def clean(self):
         errors = {}
@@ -132,19 +141,23 @@ class Option(models.Model):
 
 
 class Trustee(models.Model):
-    """A holder of one share of a contest's decryption key (mayor's office, opposition…).
+    """A holder of a part of a contest's decryption key (mayor's office, opposition…).
 
-    The share itself is never kept: it waits in ``TrusteeShare`` until its
-    trustee downloads it once, before the vote opens. At counting the trustee
-    brings it back; only the resulting partial decryption is stored.
+    The key is born on the trustees' own devices (``voting.crypto.dkg``): the
+    server stores only what each trustee publishes at each step of the key
+    ceremony, signed by them, and never any secret. After the close, the
+    trustee's device decrypts the encrypted totals; only that partial
+    decryption, with its proof, is stored.
     """
 
     contest = ParentalKey(Contest, on_delete=models.CASCADE, related_name="trustees")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trusteeships")
     name = models.CharField(_("name"), max_length=150, help_text=_("e.g. “Opposition group”"))
     index = models.PositiveSmallIntegerField(editable=False, null=True)
+    certificate = models.JSONField(null=True, blank=True, editable=False)
+    polynomial = models.JSONField(null=True, blank=True, editable=False)
+    confirmation = models.JSONField(null=True, blank=True, editable=False)
     verification_key = models.CharField(max_length=66, blank=True, editable=False)
-    share_downloaded_at = models.DateTimeField(null=True, blank=True, editable=False)
     partial_decryption = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -158,10 +171,3 @@ class Trustee(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class TrusteeShare(models.Model):
-    """A trustee's key share between sealing and its single download; then deleted."""
-
-    trustee = models.OneToOneField(Trustee, on_delete=models.CASCADE, related_name="pending_share")
-    share = models.JSONField()

@@ -1,88 +1,112 @@
-"""Casting: one vote per voter, encrypted, chained into the box, with a receipt.
+"""Casting: one vote per voter, encrypted on the voter's device, chained into the box, with a receipt.
 
-A vote is one short transaction — the participation, then the ballot —
-that takes no lock other voters wait for: the unique constraint on
-participations is the guard against a second vote, and the box's shared
-lock only keeps the close waiting for votes in flight. The ballot is
-appended to the hash chain and the running sums in batches
-(:mod:`.chaining`). Encryption happens before the transaction.
+The server never sees a choice: the voter's device encrypts it to the
+election key and proves the ballot valid (``voting/static/voting/js/crypto.js``,
+the browser twin of ``voting.crypto.ballot``). The server decodes the
+ballot strictly, checks every proof, and refuses a ballot whose content was
+revealed by a Benaloh audit. A vote is then one short transaction — the
+participation, then the ballot — that takes no lock other voters wait for:
+the unique constraint on participations is the guard against a second vote,
+and the box's shared lock only keeps the close waiting for votes in flight.
+The ballot is appended to the hash chain and the running sums in batches
+(:mod:`.chaining`).
 """
 
-from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import crypto
-from ..exceptions import InvalidChoice, NotEligible, VoteNotOpen
-from ..manifest import ballot_shape, choices_vector
-from ..models import Ballot, Contest, Voter
+from ..crypto.errors import DecodeError
+from ..exceptions import AuditedBallotCast, InvalidBallot, NotEligible, VoteNotOpen
+from ..manifest import ballot_parameters
+from ..models import AuditedBallot, Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
 from .ballot_box import record_vote
 from .chaining import request_chaining
 from .eligibility import voter_for
 
 
+MAX_BALLOT_BYTES_PER_SLOT = 700
+"""A slot's ciphertext and 0/1 proof take about 400 bytes of canonical JSON; the rest bounds the overhead."""
+
+
 def contest_parameters(contest: Contest) -> "crypto.ContestParameters":
-    """The crypto layer's view of a sealed contest, derived from its manifest."""
-    shape = ballot_shape(contest.manifest)
+    """The crypto layer's view of a sealed contest, derived from its manifest (as devices and the verifier do)."""
     public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
-    return crypto.ContestParameters(
-        public_key=public.public_key,
-        n_options=shape.n_options,
-        min_choices=shape.min_choices,
-        max_choices=shape.max_choices,
-        blank=shape.blank,
-        context=contest.manifest_hash,
-    )
+    return ballot_parameters(contest.manifest, contest.manifest_hash, public.public_key)
 
 
-def chosen_positions(contest: Contest, option_ids: Iterable[int]) -> set[int]:
-    """Check a selection against the frozen manifest; return the chosen positions.
+def decode_ballot(contest: Contest, payload: str) -> "crypto.Ballot":
+    """The encrypted ballot a device sent, decoded strictly and with every proof checked.
 
-    Refuses forged or foreign option ids, too many choices, a blank vote where
-    none is allowed, and (knapsack) a selection costing more than the envelope.
+    Only the canonical serialization is accepted, so the tracker the device
+    computed and the server's are the same. Raises InvalidBallot.
     """
-    manifest = contest.manifest
-    positions = {option["id"]: index for index, option in enumerate(manifest["options"])}
-    selected = set()
-    for option_id in option_ids:
-        if option_id not in positions:
-            raise InvalidChoice(_("One of the choices does not belong to this vote."))
-        selected.add(positions[option_id])
-    shape = ballot_shape(manifest)
-    if not selected and not shape.blank:
-        raise InvalidChoice(_("Choose at least one option: blank votes are not allowed in this vote."))
-    if len(selected) > shape.max_choices:
-        raise InvalidChoice(_("You may choose at most %(count)d options.") % {"count": shape.max_choices})
-    if manifest["rule"] == Contest.Rule.KNAPSACK:
-        total = sum(manifest["options"][position]["cost"] for position in selected)
-        if total > manifest["envelope"]:
-            raise InvalidChoice(
-                _("These projects cost %(total)s EUR, more than the %(envelope)s EUR envelope.")
-                % {"total": total, "envelope": manifest["envelope"]}
-            )
-    return selected
+    params = contest_parameters(contest)
+    if not isinstance(payload, str) or len(payload) > MAX_BALLOT_BYTES_PER_SLOT * (params.n_slots + params.budget_bits + 4):
+        raise InvalidBallot()
+    try:
+        ballot = crypto.Ballot.from_json(payload)
+    except DecodeError:
+        raise InvalidBallot() from None
+    if ballot.to_json() != payload or not crypto.verify_ballot(params, ballot):
+        raise InvalidBallot()
+    return ballot
 
 
-def cast_vote(*, contest: Contest, user, option_ids: Iterable[int], now=None) -> str:
-    """Record ``user``'s vote for these options (none = blank); return the receipt.
+def cast_ballot(*, contest: Contest, user, payload: str, tracker: str | None = None, now=None) -> str:
+    """Record ``user``'s encrypted ballot; return its tracker (the receipt).
 
-    Raises VoteNotOpen, NotEligible, InvalidChoice or AlreadyVoted; in every
-    case nothing is written. A second vote is caught by the participation's
-    unique constraint in ``append_ballot`` rather than by a query first.
+    ``tracker``, when the device sends it, must be the one the server
+    computes. Raises VoteNotOpen, NotEligible, InvalidBallot,
+    AuditedBallotCast or AlreadyVoted; in every case nothing is written. A
+    second vote is caught by the participation's unique constraint in
+    ``append_ballot`` rather than by a query first.
     """
     now = now or timezone.now()
     if contest_phase(contest, now) is not Phase.OPEN:
         raise VoteNotOpen()
     voter = voter_for(contest=contest, user=user)
-    positions = chosen_positions(contest, option_ids)
-    params = contest_parameters(contest)
-    # The web process sees the choice only here, in memory, to encrypt it;
-    # it is never stored or logged in clear.
-    ballot = crypto.encrypt_ballot(params, choices_vector(ballot_shape(contest.manifest), positions))
+    ballot = decode_ballot(contest, payload)
+    if tracker is not None and tracker != ballot.hash:
+        raise InvalidBallot()
+    if AuditedBallot.objects.filter(contest=contest, tracker=ballot.hash).exists():
+        raise AuditedBallotCast()
     return append_ballot(contest=contest, voter=voter, ballot=ballot, now=now)
+
+
+def audit_ballot(*, contest: Contest, payload: str, choices: list, nonces: list, now=None) -> AuditedBallot:
+    """Publish a ballot the voter chose to open rather than cast (Benaloh's challenge).
+
+    The ballot must be valid and its revealed choices and randomness must
+    re-encrypt to it exactly; it is then kept, public and uncastable.
+    Raises InvalidBallot otherwise, nothing written.
+    """
+    if contest_phase(contest, now or timezone.now()) is not Phase.OPEN:
+        raise VoteNotOpen()
+    ballot = decode_ballot(contest, payload)
+    params = contest_parameters(contest)
+    try:
+        nonce_values = [crypto.group.scalar_from_hex(n, nonzero=True) for n in nonces]
+        valid = isinstance(choices, list) and crypto.verify_audit(params, ballot, choices, nonce_values)
+    except (DecodeError, TypeError):
+        valid = False
+    if not valid:
+        raise InvalidBallot(_("The revealed choices do not match this encrypted ballot: your device did not "
+                              "encrypt what it shows. Do not vote with this device; tell the town hall."))
+    audited, _created = AuditedBallot.objects.get_or_create(
+        contest=contest, tracker=ballot.hash, defaults={"payload": payload, "choices": choices, "nonces": nonces},
+    )
+    return audited
+
+
+def audited_labels(contest: Contest, audited: AuditedBallot) -> list[str]:
+    """What an audited ballot contains, in words, from its revealed choices."""
+    options = contest.manifest["options"]
+    labels = [options[i]["label"] for i, chosen in enumerate(audited.choices[: len(options)]) if chosen]
+    return labels or [_("Blank vote")]
 
 
 def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", now=None) -> str:

@@ -1,22 +1,24 @@
 """Counting and proclamation.
 
-After the close, each trustee brings back their key share. The server checks
-it against the trustee's public verification key, computes that trustee's
-partial decryption of the encrypted sums (with a proof), stores only the
-partial decryption, and forgets the share. Once ``threshold`` of them are
-in, the count runs (a Celery task): partial decryptions are combined in the
-exponent and small discrete logs give the totals. No single ballot is ever
-decrypted, and before the close or with fewer than k shares no count exists.
+After the close, the box is closed (its last ballots chained) and each
+trustee's device gets the final encrypted totals with the ceremony's
+transcript (``decryption_task``). The device rebuilds its share from its
+key file, decrypts the totals partially and proves it; the server checks
+the proof against the trustee's verification key and stores the partial
+decryption (``submit_partial_decryption``). No share ever reaches the
+server. Once ``threshold`` of them are in, the count runs (a Celery task):
+partial decryptions are combined in the exponent and small discrete logs
+give the totals. No single ballot is ever decrypted, and before the close
+or with fewer than k trustees no count exists.
 """
-
-import json
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import crypto
-from ..exceptions import InvalidShare, NotReady, VotingError
+from ..crypto.errors import DecodeError
+from ..exceptions import InvalidAnswer, NotReady, VotingError
 from ..manifest import ballot_shape
 from ..models import Contest, PaperResult, Participation, Result, Trustee
 from ..phases import Phase, contest_phase
@@ -33,37 +35,69 @@ def encrypted_sums(contest: Contest) -> list["crypto.Ciphertext"]:
     return [crypto.Ciphertext.from_dict(c, allow_identity=True) for c in contest.encrypted_sums]
 
 
-def submit_share(*, trustee: Trustee, user, share_document: str | bytes, now=None) -> Trustee:
-    """A trustee's share, uploaded after the close, becomes a stored partial decryption.
+def decryption_due(trustee: Trustee, now=None) -> bool:
+    """Whether this trustee should decrypt the totals now: the vote is closed and they have not yet."""
+    return trustee.partial_decryption is None and contest_phase(trustee.contest, now or timezone.now()) is Phase.CLOSED
 
-    A share that does not match the trustee's verification key is refused
-    with a message that says nothing about the key.
+
+def decryption_task(*, trustee: Trustee, now=None) -> dict | None:
+    """The task of a trustee's device after the close: the final encrypted totals to decrypt.
+
+    Closes the box first (idempotent: it chains the last ballots and lets
+    none in after), so every trustee decrypts the same, final totals.
+    None when this trustee has nothing to do.
+    """
+    from .ceremony import finished_ceremony
+
+    now = now or timezone.now()
+    trustee.contest = Contest.objects.get(pk=trustee.contest_id)
+    if not decryption_due(trustee, now):
+        return None
+    contest = close_box(contest=trustee.contest, now=now)
+    ceremony = finished_ceremony(contest)
+    return {
+        "format": "parvis-trustee-task/1", "step": "decrypt", "trustee": trustee.index,
+        "descriptor": contest.ceremony, "ceremony": contest.ceremony_hash,
+        "certificates": [c.to_dict() for c in ceremony.certificates],
+        "polynomials": [p.to_dict() for p in ceremony.polynomials],
+        "manifest_hash": contest.manifest_hash,
+        "public_key": contest.public_key,
+        "encrypted_sums": [c.to_dict() for c in encrypted_sums(contest)],
+    }
+
+
+def submit_partial_decryption(*, trustee: Trustee, user, answer: dict, now=None) -> Trustee:
+    """Check a trustee's partial decryption of the final totals against their verification key; store it.
+
+    Refused (nothing stored) when it is not this trustee's, not of these
+    totals, or its proof fails.
     """
     now = now or timezone.now()
-    contest = Contest.objects.get(pk=trustee.contest_id)  # the sums as they are now, not as the caller saw them
     if trustee.user_id != user.pk:
-        raise VotingError(_("Only this trustee can bring their key share."))
-    if contest_phase(contest, now) is not Phase.CLOSED:
-        raise NotReady(_("Key shares are brought back only once the vote is closed and not yet counted."))
-    try:
-        document = json.loads(share_document)
-        if document.get("manifest_hash") != contest.manifest_hash:
-            raise InvalidShare(_("This key share belongs to another vote."))
-        share = crypto.KeyShare.from_dict(document["share"])
-        public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
-        if share.index != trustee.index:
-            raise InvalidShare()
-        crypto.verify_share(share, public)
-    except InvalidShare:
-        raise
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise InvalidShare() from None
-    contest = close_box(contest=contest, now=now)  # the partial decryption is of the final sums
-    partial = crypto.partial_decrypt(share, public, encrypted_sums(contest), contest.manifest_hash)
-    del share
-    Trustee.objects.filter(pk=trustee.pk).update(partial_decryption=partial.to_dict())
-    log(contest=contest, action="share_brought", actor=user, trustee=trustee.index)
-    trustee.refresh_from_db()
+        raise VotingError(_("Only this trustee can decrypt with their key."))
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=trustee.contest_id)
+        trustee = Trustee.objects.get(pk=trustee.pk)
+        if contest_phase(contest, now) is not Phase.CLOSED or contest.box_closed_at is None:
+            raise NotReady(_("The totals are decrypted only once the vote is closed and not yet counted."))
+        if trustee.partial_decryption is not None:
+            raise NotReady(_("You have already decrypted the totals of this vote."))
+        if answer.get("ceremony") != contest.ceremony_hash or answer.get("step") != "decrypt":
+            raise InvalidAnswer(_("This answer belongs to another vote or another step."))
+        try:
+            partial = crypto.PartialDecryption.from_dict(answer["partial_decryption"])
+            public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
+            valid = partial.trustee == trustee.index and crypto.verify_partial_decryption(
+                partial, public, encrypted_sums(contest), contest.manifest_hash
+            )
+        except (DecodeError, KeyError, TypeError, ValueError):
+            valid = False
+        if not valid:
+            raise InvalidAnswer(_("This decryption does not match your key and this vote's totals: nothing was "
+                                  "recorded. Check you used your own key file, then try again."))
+        trustee.partial_decryption = partial.to_dict()
+        trustee.save(update_fields=["partial_decryption"])
+        log(contest=contest, action="decrypted", actor=user, trustee=trustee.index)
     return trustee
 
 
@@ -81,7 +115,7 @@ def check_ready_to_count(contest: Contest, now=None) -> None:
         raise NotReady(_("This vote is not waiting to be counted."))
     if not ready_to_count(contest):
         raise NotReady(
-            _("%(needed)d trustees must bring their key share before counting.") % {"needed": contest.threshold}
+            _("%(needed)d trustees must decrypt the totals before counting.") % {"needed": contest.threshold}
         )
 
 
@@ -96,8 +130,8 @@ def count_contest(*, contest: Contest, now=None) -> Result:
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest.pk)
         check_ready_to_count(contest, now)
-        if contest.box_closed_at is None:  # shares are brought only after close_box: a box tampered with
-            raise VotingError(_("The ballot box was not closed before the key shares were brought."))
+        if contest.box_closed_at is None:  # trustees decrypt only after close_box: a box tampered with
+            raise VotingError(_("The ballot box was not closed before the trustees decrypted."))
         verify_box_chain(contest)
         public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
         partials = [

@@ -1,13 +1,16 @@
-"""Sealing a contest: freeze its rules in a manifest, deal the key, hand out shares."""
+"""Preparing a contest for sealing: what it needs, the manifest it is frozen to, dates by hand.
 
-from django.db import transaction
+The key itself is made by the trustees (:mod:`.ceremony`); the contest is
+sealed when their ceremony ends.
+"""
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import crypto
-from ..exceptions import ContestFrozen, NotReady, VotingError
-from ..manifest import FORMAT, manifest_hash
-from ..models import Contest, Trustee, TrusteeShare, VoterRoll
+from ..exceptions import ContestFrozen, NotReady
+from ..manifest import FORMAT
+from ..models import Contest, Trustee, VoterRoll
 from ..phases import Phase, contest_phase
 from .audit import log
 
@@ -35,8 +38,13 @@ def check_ready_to_seal(contest: Contest) -> None:
         raise NotReady(_("Before sealing: %(problems)s.") % {"problems": "; ".join(problems)})
 
 
-def build_manifest(contest: Contest, public: "crypto.ThresholdPublicKey", trustees: list[Trustee]) -> dict:
-    """Everything the contest is frozen to. Dates are not in it: officers may open or close by hand."""
+def build_manifest(contest: Contest, public: "crypto.ThresholdPublicKey", trustees: list[Trustee], *,
+                   ceremony: dict) -> dict:
+    """Everything the contest is frozen to. Dates are not in it: officers may open or close by hand.
+
+    ``ceremony`` names the key ceremony the key comes from (its descriptor's
+    hash and its transcript's), so the record's transcript is bound to it.
+    """
     return {
         "format": FORMAT,
         "contest": contest.pk,
@@ -56,67 +64,8 @@ def build_manifest(contest: Contest, public: "crypto.ThresholdPublicKey", truste
             {"index": t.index, "name": t.name, "verification_key": t.verification_key} for t in trustees
         ],
         "public_key": public.to_dict(),
+        "key_ceremony": ceremony,
     }
-
-
-def seal_contest(*, contest: Contest, actor=None) -> Contest:
-    """Freeze the contest: deal a k-of-n key, publish the manifest and its hash.
-
-    Each share is kept only until its trustee downloads it (``download_share``);
-    the contest cannot open before all are downloaded, so no share is on the
-    server while ballots arrive. The whole secret exists only inside ``deal``.
-    """
-    with transaction.atomic():
-        contest = Contest.objects.select_for_update().get(pk=contest.pk)
-        if contest.is_sealed:
-            raise ContestFrozen()
-        check_ready_to_seal(contest)
-        trustees = list(contest.trustees.order_by("pk"))
-        dealt = crypto.deal(len(trustees), contest.threshold)
-        public = dealt.public
-        for index, (trustee, share) in enumerate(zip(trustees, dealt.shares, strict=True), start=1):
-            trustee.index = index
-            trustee.verification_key = public.verification_keys[index - 1].to_hex()
-            trustee.save(update_fields=["index", "verification_key"])
-            TrusteeShare.objects.create(trustee=trustee, share=share.to_dict())
-        del dealt  # the shares now exist only in TrusteeShare rows, until downloaded
-        manifest = build_manifest(contest, public, trustees)
-        contest.manifest = manifest
-        contest.manifest_hash = manifest_hash(manifest)
-        contest.public_key = manifest["public_key"]
-        contest.head_hash = crypto.genesis_hash(contest.manifest_hash)
-        contest.sealed_at = timezone.now()
-        contest.save(update_fields=["manifest", "manifest_hash", "public_key", "head_hash", "sealed_at"])
-        log(contest=contest, action="seal", actor=actor, manifest_hash=contest.manifest_hash)
-    return contest
-
-
-def download_share(*, trustee: Trustee, user) -> dict:
-    """Hand a trustee their key share, once; the server keeps no copy afterwards."""
-    if trustee.user_id != user.pk:
-        raise VotingError(_("Only this trustee can download their key share."))
-    with transaction.atomic():
-        pending = TrusteeShare.objects.select_for_update().filter(trustee=trustee).first()
-        if pending is None:
-            raise VotingError(_("This key share has already been downloaded. It is not kept on the server."))
-        # Locked, so that of two trustees downloading at once the second sees the first's share gone.
-        contest = Contest.objects.select_for_update().get(pk=trustee.contest_id)
-        document = {
-            "format": "parvis-key-share/1",
-            "contest": contest.pk,
-            "title": contest.title,
-            "manifest_hash": contest.manifest_hash,
-            "trustee": trustee.index,
-            "trustee_name": trustee.name,
-            "share": pending.share,
-        }
-        pending.delete()
-        now = timezone.now()
-        Trustee.objects.filter(pk=trustee.pk).update(share_downloaded_at=now)
-        if not TrusteeShare.objects.filter(trustee__contest_id=contest.pk).exists():
-            Contest.objects.filter(pk=contest.pk, keys_delivered_at=None).update(keys_delivered_at=now)
-        log(contest=contest, action="share_downloaded", actor=user, trustee=trustee.index)
-    return document
 
 
 def set_dates_by_hand(*, contest: Contest, actor, open_now: bool = False, close_now: bool = False, now=None) -> Contest:
@@ -124,8 +73,8 @@ def set_dates_by_hand(*, contest: Contest, actor, open_now: bool = False, close_
     now = now or timezone.now()
     phase = contest_phase(contest, now)
     if open_now:
-        if phase is not Phase.SCHEDULED or contest.keys_delivered_at is None:
-            raise NotReady(_("Only a sealed vote whose trustees all have their share can be opened."))
+        if phase is not Phase.SCHEDULED:
+            raise NotReady(_("Only a sealed vote, whose trustees have made its key, can be opened."))
         contest.opens_at = now
         log(contest=contest, action="open_by_hand", actor=actor)
     if close_now:
@@ -139,7 +88,7 @@ def set_dates_by_hand(*, contest: Contest, actor, open_now: bool = False, close_
 
 
 def assert_editable(contest: Contest) -> None:
-    """Options, rule, roll and trustees cannot change once sealed (frozen rules)."""
-    if contest.is_sealed:
+    """Options, rule, roll and trustees cannot change once the key ceremony started (frozen rules)."""
+    if contest.is_frozen:
         raise ContestFrozen()
 
