@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from voting.models import Contest, Option, RollEntry, Trustee, VoterRoll
 from voting.normalize import code_key, match_key
-from voting.services import setup
+from voting import simulation
+from voting.crypto.dkg import TrusteeSecrets
 
 User = get_user_model()
 
@@ -74,20 +75,31 @@ def make_contest(*, rule=Contest.Rule.SINGLE, options=("Oui", "Non"), roll=None,
     return contest
 
 
-def sealed(contest: Contest) -> tuple[Contest, list[dict]]:
-    """Seal the contest and let every trustee download their share; return the share documents."""
-    contest = setup.seal_contest(contest=contest)
-    shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
+def sealed(contest: Contest) -> tuple[Contest, dict[int, TrusteeSecrets]]:
+    """Run the contest's key ceremony as its trustees' devices would; return it sealed, and their secrets by index."""
+    secrets = simulation.run_key_ceremony(contest)
     contest.refresh_from_db()
-    return contest, shares
+    return contest, secrets
 
 
-def open_contest(**kwargs) -> tuple[Contest, list[dict]]:
+def open_contest(**kwargs) -> tuple[Contest, dict[int, TrusteeSecrets]]:
     """A sealed contest that opened a minute ago."""
-    contest, shares = sealed(make_contest(opens_in=timedelta(hours=1), **kwargs))
+    contest, secrets = sealed(make_contest(opens_in=timedelta(hours=1), **kwargs))
     Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
     contest.refresh_from_db()
-    return contest, shares
+    return contest, secrets
+
+
+def vote(contest: Contest, user, option_ids, now=None) -> str:
+    """Vote as the resident's device does: encrypt the selection, then cast it. Returns the tracker."""
+    return simulation.cast_as_device(contest=contest, user=user, option_ids=option_ids, now=now)
+
+
+def decrypt(contest: Contest, secrets: dict[int, TrusteeSecrets], indices=None, now=None) -> Contest:
+    """After the close, trustees (default: the first k) decrypt the totals on their devices."""
+    simulation.decrypt_as_trustees(contest, secrets, indices=indices, now=now)
+    contest.refresh_from_db()
+    return contest
 
 
 def close(contest: Contest) -> Contest:
@@ -100,9 +112,5 @@ def option_ids(contest: Contest) -> dict[str, int]:
     return {o.label: o.pk for o in contest.options.all()}
 
 
-def share_file(share: dict) -> bytes:
-    import json
-
-    return json.dumps(share).encode()
 
 
