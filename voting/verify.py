@@ -1,4 +1,4 @@
-"""Standalone verifier of a contest's published record (``parvis-record/1``).
+"""Standalone verifier of a contest's published record (``parvis-record/2``, or ``/1``).
 
 Usage::
 
@@ -7,7 +7,8 @@ Usage::
 Re-does, from the published record alone, everything that makes the online
 count trustworthy: the manifest's fingerprint, the election key, every
 ballot's receipt and proofs, the hash chain, the encrypted totals, the
-trustees' decryptions, and the published figures. Each step prints a line
+trustees' decryptions, the published figures and, from format /2 on, the
+trustees' key ceremony and the ballots voters audited (:mod:`voting.verify_seal`). Each step prints a line
 (✓ passed, ✗ failed, – skipped); the exit status is 0 only if none failed.
 The record format and what the checks do and do not prove are in
 ``voting/RECORD.md``.
@@ -44,11 +45,11 @@ from voting.crypto import (
     verify_chain,
     verify_partial_decryption,
 )
-from voting.manifest import FORMAT as MANIFEST_FORMAT
-from voting.manifest import BallotShape, ballot_shape, manifest_hash
+from voting.manifest import BallotShape, ballot_parameters, ballot_shape, manifest_hash
+from voting.verify_seal import SealCheckFailed, check_audited_ballots, check_key_ceremony
 
-FORMAT = "parvis-record/1"
-RECORD_KEYS = frozenset(
+FORMAT = "parvis-record/2"
+_V1_KEYS = frozenset(
     {
         "format",
         "manifest",
@@ -60,6 +61,11 @@ RECORD_KEYS = frozenset(
         "result",
     }
 )
+FORMATS = {
+    # record format: (its fields, the manifest format it carries)
+    "parvis-record/1": (_V1_KEYS, "parvis-manifest/1"),
+    FORMAT: (_V1_KEYS | {"key_ceremony", "audited_ballots"}, "parvis-manifest/2"),
+}
 ENTRY_KEYS = frozenset({"position", "ballot", "tracker", "entry_hash"})
 
 Json: TypeAlias = Any
@@ -169,6 +175,7 @@ class _Verifier:
         self.sums: tuple[Ciphertext, ...] | None = None
         self.partials: list[PartialDecryption] = []
         self.counts: tuple[int, ...] | None = None
+        self.version: str | None = None
 
     def run(self, name: str, title: str, step: Callable[[_Verifier], str]) -> None:
         status: Status
@@ -198,19 +205,22 @@ class _Verifier:
         if isinstance(record.get("manifest"), Mapping):
             self.manifest = record["manifest"]
         problems = []
-        if record.get("format") != FORMAT:
-            problems.append(f"the record's format is {record.get('format')!r}, not {FORMAT!r}")
-        if missing := sorted(RECORD_KEYS - set(record)):
+        record_format = record.get("format")
+        if record_format not in FORMATS:
+            raise _Failed(f"the record's format is {record_format!r}, not one of {', '.join(FORMATS)}")
+        keys, manifest_format = FORMATS[record_format]
+        if missing := sorted(keys - set(record)):
             problems.append(f"missing fields {', '.join(missing)}")
-        if extra := sorted(set(record) - RECORD_KEYS):
+        if extra := sorted(set(record) - keys):
             problems.append(f"unknown fields {', '.join(extra)}")
         if self.manifest is None:
             problems.append("the manifest is not a JSON object")
-        elif self.manifest.get("format") != MANIFEST_FORMAT:
-            problems.append(f"the manifest's format is not {MANIFEST_FORMAT!r}")
+        elif self.manifest.get("format") != manifest_format:
+            problems.append(f"the manifest's format is not {manifest_format!r}")
         if problems:
             raise _Failed("; ".join(problems))
-        return f"record {FORMAT}, manifest {MANIFEST_FORMAT}"
+        self.version = record_format
+        return f"record {record_format}, manifest {manifest_format}"
 
     def check_manifest_hash(self) -> str:
         # Everything below is checked against the manifest as published, so
@@ -263,20 +273,37 @@ class _Verifier:
             raise _Failed("option ids must be distinct whole numbers")
         self.shape, self.option_keys = shape, [str(i) for i in ids]
         if self.public is not None and self.context is not None:
-            self.params = ContestParameters(
-                self.public.public_key,
-                shape.n_options,
-                shape.min_choices,
-                shape.max_choices,
-                self.context,
-                shape.blank,
-            )
+            self.params = ballot_parameters(manifest, self.context, self.public.public_key)
         if shape.min_choices == shape.max_choices:
             choices = f"exactly {shape.min_choices} choice(s)"
         else:
             choices = f"{shape.min_choices} to {shape.max_choices} choices"
         blank = "or a blank vote" if shape.blank else "no blank vote"
-        return f"{shape.n_options} options, {choices}, {blank}"
+        envelope = ""
+        if self.params is not None and self.params.envelope is not None:
+            envelope = f", within an envelope of {self.params.envelope} (proven by each ballot)"
+        return f"{shape.n_options} options, {choices}, {blank}{envelope}"
+
+    def _new_in_v2(self) -> None:
+        if self.need(self.version, "reading the format") == "parvis-record/1":
+            raise _Skipped("not in records of format parvis-record/1 (key dealt by the server)")
+
+    def check_key_ceremony(self) -> str:
+        self._new_in_v2()
+        public = self.need(self.public, "reading the election key")
+        try:
+            return check_key_ceremony(self.record, self.manifest, public)
+        except SealCheckFailed as failed:
+            raise _Failed(str(failed)) from None
+
+    def check_audited_ballots(self) -> str:
+        self._new_in_v2()
+        params = self.need(self.params, "reading the election key or the ballot rules")
+        entries = self.need(self.entries, "reading the ballots")
+        try:
+            return check_audited_ballots(self.record, params, [e["tracker"] for e in entries])
+        except SealCheckFailed as failed:
+            raise _Failed(str(failed)) from None
 
     def check_trackers(self) -> str:
         entries = self.record["ballots"]
@@ -486,10 +513,12 @@ CHECKS: tuple[tuple[str, str, Callable[[_Verifier], str]], ...] = (
     ("format", "Format", _Verifier.check_format),
     ("manifest_hash", "Manifest fingerprint", _Verifier.check_manifest_hash),
     ("public_key", "Election key", _Verifier.check_public_key),
+    ("key_ceremony", "Key ceremony", _Verifier.check_key_ceremony),
     ("ballot_shape", "Ballot rules", _Verifier.check_ballot_shape),
     ("trackers", "Receipts", _Verifier.check_trackers),
     ("proofs", "Ballot proofs", _Verifier.check_proofs),
     ("unique_trackers", "Duplicates", _Verifier.check_unique_trackers),
+    ("audited_ballots", "Audited ballots", _Verifier.check_audited_ballots),
     ("positions", "Positions", _Verifier.check_positions),
     ("chain", "Hash chain", _Verifier.check_chain),
     ("encrypted_sums", "Encrypted totals", _Verifier.check_encrypted_sums),
@@ -559,7 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Check a Parvis contest's published record: its ballots, their proofs, "
         "the hash chain, the decryption and the published result.",
     )
-    parser.add_argument("record", help="the record: a parvis-record/1 JSON file")
+    parser.add_argument("record", help="the record: a parvis-record/2 (or /1) JSON file")
     parser.add_argument(
         "--skip-proofs",
         action="store_true",

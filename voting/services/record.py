@@ -7,6 +7,7 @@ standalone verifier (``python -m voting.verify record.json``).
 import json
 
 from ..models import Contest
+from .ceremony import finished_ceremony
 from .counting import encrypted_sums, merged_results
 
 
@@ -19,7 +20,7 @@ def build_record(contest: Contest) -> dict:
         .iterator(chunk_size=5000)
     ]
     return {
-        "format": "parvis-record/1",
+        "format": "parvis-record/2",
         "manifest": contest.manifest,
         "manifest_hash": contest.manifest_hash,
         "ballots": ballots,
@@ -29,4 +30,10 @@ def build_record(contest: Contest) -> dict:
             t.partial_decryption for t in contest.trustees.exclude(partial_decryption=None).order_by("index")
         ],
         "result": merged_results(contest),
+        "key_ceremony": finished_ceremony(contest).to_dict(),
+        "audited_ballots": [
+            {"tracker": tracker, "ballot": json.loads(payload), "choices": choices, "nonces": nonces}
+            for tracker, payload, choices, nonces in contest.audited_ballots.order_by("tracker")
+            .values_list("tracker", "payload", "choices", "nonces")
+        ],
     }
