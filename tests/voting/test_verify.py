@@ -1,7 +1,9 @@
 """The published record (voting/RECORD.md) and its standalone verifier.
 
-Records are built with the crypto API exactly as the server would, then
-tampered with; each tampering must fail at the check(s) meant to catch it.
+Records are built with the crypto API exactly as the server and the
+devices would (format /2: a key ceremony played by three trustees, one
+audited ballot), then tampered with; each tampering must fail at the
+check(s) meant to catch it. Records of format /1 (a dealt key) still verify.
 """
 
 import copy
@@ -14,18 +16,19 @@ from pathlib import Path
 import pytest
 
 from voting.crypto import (
-    ContestParameters,
     PartialDecryption,
     build_chain,
     deal,
+    dkg,
     encrypt_ballot,
+    encrypt_ballot_with_nonces,
     entry_hash,
     genesis_hash,
     partial_decrypt,
     sum_ballots,
 )
-from voting.crypto.group import GENERATOR
-from voting.manifest import ballot_shape, choices_vector, manifest_hash
+from voting.crypto.group import GENERATOR, scalar_to_hex
+from voting.manifest import ballot_parameters, ballot_shape, choices_vector, manifest_hash
 from voting.verify import CHECKS, main, verify_record
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,14 +44,35 @@ PAPER = {
 }
 
 
+def key_ceremony(n=3, threshold=2):
+    """Three trustees' devices make the key; returns (Ceremony, shares by index)."""
+    descriptor = {
+        "format": dkg.CEREMONY_FORMAT, "contest": 7, "title": "Aménagement du parc", "threshold": threshold,
+        "trustees": [{"index": i, "name": f"Trustee {i}"} for i in range(1, n + 1)], "nonce": "00" * 16,
+    }
+    context = dkg.sha256_hex(descriptor)
+    certificates, secrets = zip(*(dkg.make_certificate(context, i) for i in range(1, n + 1)))
+    polynomials = [dkg.make_polynomial(context, threshold, s, certificates) for s in secrets]
+    transcript = dkg.transcript_hash(context, certificates, polynomials)
+    confirmations = [dkg.make_confirmation(context, transcript, s) for s in secrets]
+    ceremony = dkg.Ceremony(descriptor, tuple(certificates), tuple(polynomials), tuple(confirmations))
+    public = dkg.combine(threshold, polynomials)
+    shares = [dkg.derive_share(context, polynomials, s, public) for s in secrets]
+    return ceremony, public, shares
+
+
 class Contest:
     """A sealed, closed, counted contest and its published record."""
 
-    def __init__(self, votes, *, allow_blank=True, trustees=(1, 3)):
-        self.dealt = deal(3, 2)
-        public = self.dealt.public
+    def __init__(self, votes, *, allow_blank=True, trustees=(1, 3), version=2):
+        if version == 1:
+            dealt = deal(3, 2)
+            public, self.shares, self.ceremony = dealt.public, dealt.shares, None
+        else:
+            self.ceremony, public, self.shares = key_ceremony()
+        self.public = public
         self.manifest = {
-            "format": "parvis-manifest/1",
+            "format": f"parvis-manifest/{version}",
             "contest": 7,
             "title": "Aménagement du parc",
             "question": "Which equipment should the park get?",
@@ -76,17 +100,14 @@ class Contest:
             ],
             "public_key": public.to_dict(),
         }
+        if version == 2:
+            transcript = dkg.transcript_hash(self.ceremony.hash, self.ceremony.certificates, self.ceremony.polynomials)
+            self.manifest["key_ceremony"] = {"hash": self.ceremony.hash, "transcript": transcript}
         self.hash = manifest_hash(self.manifest)
         self.shape = ballot_shape(self.manifest)
-        self.params = ContestParameters(
-            public.public_key,
-            self.shape.n_options,
-            self.shape.min_choices,
-            self.shape.max_choices,
-            self.hash,
-            self.shape.blank,
-        )
-        ballots = [encrypt_ballot(self.params, choices_vector(self.shape, v)) for v in votes]
+        self.params = ballot_parameters(self.manifest, self.hash, public.public_key)
+        encrypted = [encrypt_ballot_with_nonces(self.params, choices_vector(self.shape, v)) for v in votes]
+        ballots, self.nonces = [b for b, _ in encrypted], [n for _, n in encrypted]
         entries = build_chain(genesis_hash(self.hash), [b.hash for b in ballots])
         self.sums = sum_ballots(ballots, self.shape.n_slots)
         online = {
@@ -102,7 +123,7 @@ class Contest:
             "blank": online["blank"] + PAPER["blank"],
         }
         self.record = {
-            "format": "parvis-record/1",
+            "format": f"parvis-record/{version}",
             "manifest": self.manifest,
             "manifest_hash": self.hash,
             "ballots": [
@@ -114,10 +135,19 @@ class Contest:
             "partial_decryptions": [self.partial(i).to_dict() for i in trustees],
             "result": {"online": online, "paper": PAPER, "total": total},
         }
+        if version == 2:
+            self.record["key_ceremony"] = self.ceremony.to_dict()
+            self.record["audited_ballots"] = [self.audited({0})]
+
+    def audited(self, chosen):
+        """A ballot a voter's device opened instead of casting, as the server publishes it."""
+        choices = choices_vector(self.shape, chosen)
+        ballot, nonces = encrypt_ballot_with_nonces(self.params, choices)
+        return {"tracker": ballot.hash, "ballot": ballot.to_dict(), "choices": choices,
+                "nonces": [scalar_to_hex(n) for n in nonces]}
 
     def partial(self, trustee) -> PartialDecryption:
-        share = self.dealt.shares[trustee - 1]
-        return partial_decrypt(share, self.dealt.public, self.sums, self.hash)
+        return partial_decrypt(self.shares[trustee - 1], self.public, self.sums, self.hash)
 
     def fresh_entry(self, chosen, previous_hash, position):
         """A valid ballot nobody cast, chained after ``previous_hash``."""
@@ -140,6 +170,13 @@ def _copy():
 
 def _failed(record):
     return set(verify_record(record).failed)
+
+
+def test_records_of_format_1_still_verify():
+    record = Contest(VOTES[:6], version=1).record
+    report = verify_record(record)
+    assert report.ok
+    assert report["key_ceremony"].status == report["audited_ballots"].status == "skipped"
 
 
 def test_valid_record_passes_every_check():
@@ -248,6 +285,39 @@ def _wrong_head(record):
     record["head_hash"] = record["ballots"][-2]["entry_hash"]
 
 
+def _confirm_other_transcript(record):
+    ceremony = dkg.Ceremony.from_dict(record["key_ceremony"])
+    fake = dkg.Confirmation(2, "ab" * 32, ceremony.confirmations[1].signature)
+    record["key_ceremony"]["confirmations"][1] = fake.to_dict()
+
+
+def _replace_polynomial(record):
+    # A server that swapped trustee 3's polynomial for its own cannot sign it as trustee 3.
+    ceremony = dkg.Ceremony.from_dict(record["key_ceremony"])
+    _certificate, server = dkg.make_certificate(ceremony.hash, 3)
+    forged = dkg.make_polynomial(ceremony.hash, 2, server, ceremony.certificates)
+    record["key_ceremony"]["polynomials"][2] = forged.to_dict()
+
+
+def _key_of_another_ceremony(record):
+    other, _public, _shares = key_ceremony()
+    record["key_ceremony"] = other.to_dict()
+
+
+def _audited_reveal_lies(record):
+    entry = record["audited_ballots"][0]
+    entry["choices"] = [1 - entry["choices"][0], *entry["choices"][1:]]
+
+
+def _audited_ballot_cast(record):
+    # The box's second ballot was also opened for checking: its content is public, it must not count.
+    entry = record["ballots"][1]
+    record["audited_ballots"].append({
+        "tracker": entry["tracker"], "ballot": entry["ballot"],
+        "choices": choices_vector(CONTEST.shape, VOTES[1]), "nonces": [scalar_to_hex(n) for n in CONTEST.nonces[1]],
+    })
+
+
 TAMPERINGS = {
     # ballot content changed, tracker kept: the receipt no longer matches
     "changed ballot": (
@@ -298,6 +368,7 @@ TAMPERINGS = {
         {
             "manifest_hash",
             "proofs",
+            "audited_ballots",
             "chain",
             "partial_decryptions",
             "decryption",
@@ -308,8 +379,39 @@ TAMPERINGS = {
     # a recomputed fingerprint does not help: proofs and chain are bound to the old one
     "changed manifest, rehashed": (
         lambda r: _change_label(r, rehash=True),
-        {"proofs", "chain", "partial_decryptions", "decryption", "online_result"},
+        {"proofs", "audited_ballots", "chain", "partial_decryptions", "decryption", "online_result"},
         ("chain", "position 1"),
+    ),
+    # the server drops a trustee's confirmation, or fakes the key ceremony
+    "missing confirmation": (
+        lambda r: r["key_ceremony"]["confirmations"].pop(),
+        {"key_ceremony"},
+        ("key_ceremony", "one confirmation per trustee"),
+    ),
+    "confirmation of another transcript": (
+        _confirm_other_transcript,
+        {"key_ceremony"},
+        ("key_ceremony", "trustee 2 did not sign this transcript"),
+    ),
+    "polynomial replaced by the server": (
+        _replace_polynomial,
+        {"key_ceremony"},
+        ("key_ceremony", "trustee 3's polynomial is malformed or not signed by them"),
+    ),
+    "key not from the ceremony": (
+        _key_of_another_ceremony,
+        {"key_ceremony"},
+        ("key_ceremony", "the manifest names another key ceremony"),
+    ),
+    "audited ballot whose reveal lies": (
+        _audited_reveal_lies,
+        {"audited_ballots"},
+        ("audited_ballots", "do not re-encrypt to what they reveal"),
+    ),
+    "audited ballot cast": (
+        _audited_ballot_cast,
+        {"audited_ballots"},
+        ("audited_ballots", "were cast although their content is public"),
     ),
     "wrong head hash": (_wrong_head, {"chain"}, ("chain", "head hash")),
     "forged partial decryption": (
@@ -349,7 +451,11 @@ def test_tampering_fails_at_the_right_check(case):
         lambda r: r.clear(),
         lambda r: r.pop("ballots"),
         lambda r: r.update(extra=1),
-        lambda r: r.update(format="parvis-record/2"),
+        lambda r: r.update(format="parvis-record/3"),
+        lambda r: r.update(format="parvis-record/1"),  # a /2 manifest and fields in a /1 record
+        lambda r: r.pop("key_ceremony"),
+        lambda r: r.update(audited_ballots={}),
+        lambda r: r["key_ceremony"]["descriptor"].update(format="other"),
         lambda r: r["ballots"].append("nope"),
         lambda r: r["ballots"][0]["ballot"].update(ciphertexts=7),
         lambda r: r["manifest"].pop("options"),
