@@ -13,7 +13,7 @@ from budget.phases import PHASE_STARTS, Phase
 from budget.services import finalist_contest
 from voting.models import Contest
 
-from ..voting.factories import make_user
+from ..voting.factories import decrypt, make_user, sealed, vote
 
 PHASE_LENGTH = timedelta(days=10)
 CRITERIA = ("Relève des compétences de la commune", "Sert l'intérêt général")
@@ -94,34 +94,38 @@ def option_for(contest: Contest, idea: Idea) -> int:
     return Option.objects.get(contest=contest, reference=str(idea.pk)).pk
 
 
-def select(budget: BudgetPage, finalists) -> Contest:
-    """In the review phase: make these (eligible) ideas the finalists; return the sealed contest."""
+def select(budget: BudgetPage, finalists, *, seal: bool = True) -> Contest:
+    """In the review phase: make these (eligible) ideas the finalists; return the contest.
+
+    ``seal`` also plays the trustees' key ceremony on their devices, so the
+    contest comes back sealed; without it, the contest is only frozen, as
+    ``select_finalists`` leaves it until the trustees are done.
+    """
     from budget.services import select_finalists
 
     budget = move_to(budget, Phase.REVIEW)
     for idea in finalists:
         Idea.objects.filter(pk=idea.pk).update(status=Idea.Status.ELIGIBLE)
-    return select_finalists(budget=budget, ideas=finalists, actor=None)
+    contest = select_finalists(budget=budget, ideas=finalists, actor=None)
+    if seal:
+        contest, _secrets = sealed(contest)
+    return contest
 
 
 def play_vote(budget: BudgetPage, finalists, ballots) -> Contest:
-    """A whole finalist vote: selection, shares downloaded, ``ballots`` (lists of ideas) cast,
-    close, trustees' shares brought back, count, proclamation."""
-    from voting.services import counting, setup
-    from voting.services.casting import cast_vote
+    """A whole finalist vote: selection, the trustees' key ceremony, ``ballots`` (lists of ideas) cast
+    from the voters' devices, close, the trustees' devices decrypt the totals, count, proclamation."""
+    from voting.services import counting
 
-    contest = select(budget, finalists)
-    trustees = list(contest.trustees.order_by("index"))
-    shares = [setup.download_share(trustee=trustee, user=trustee.user) for trustee in trustees]
+    contest, secrets = sealed(select(budget, finalists, seal=False))
     move_to(budget, Phase.VOTE)
     contest.refresh_from_db()
     for number, chosen in enumerate(ballots):
         voter = make_user(f"votant-{contest.pk}-{number}")
-        cast_vote(contest=contest, user=voter, option_ids=[option_for(contest, idea) for idea in chosen])
+        vote(contest, voter, [option_for(contest, idea) for idea in chosen])
     move_to(budget, Phase.COUNTING)
     contest.refresh_from_db()
-    for trustee, share in list(zip(trustees, shares))[: contest.threshold]:
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=json.dumps(share))
+    decrypt(contest, secrets)
     counting.count_contest(contest=contest)
     move_to(budget, Phase.RESULTS)
     contest.refresh_from_db()

@@ -9,6 +9,7 @@ from budget.phases import Phase
 
 from ..accounts.factories import make_resident
 from ..home.utils import make_home
+from ..voting.factories import sealed
 from .factories import make_budget, make_idea, move_to, play_vote, select
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +42,10 @@ def test_the_ideas_phase_is_announced_once_to_those_who_opted_in(residents):
 def test_the_vote_is_announced_once_it_is_open_and_the_results_with_the_winners(residents):
     budget = make_budget(make_home(), phase=Phase.REVIEW)
     bancs, jeux = make_idea(budget, title="Bancs", cost=3_000), make_idea(budget, title="Jeux", cost=19_000)
-    contest = select(budget, [bancs, jeux])
+    contest = select(budget, [bancs, jeux], seal=False)
     move_to(budget, Phase.VOTE)
-    assert tasks.announce_budget_phases() == []  # shares still on the server: the contest is not open
-    from voting.services import setup
-
-    for trustee in contest.trustees.all():
-        setup.download_share(trustee=trustee, user=trustee.user)
+    assert tasks.announce_budget_phases() == []  # the trustees' key ceremony is not over: the contest is not open
+    sealed(contest)
     assert tasks.announce_budget_phases() == [f"{budget.pk}:vote"]
     assert recipients() == ["vote@example.org"]
 
@@ -68,8 +66,14 @@ def test_finalists_authors_are_told(django_capture_on_commit_callbacks):
     budget = make_budget(make_home(), phase=Phase.REVIEW)
     ideas = [make_idea(budget, author=author, title="Bancs"), make_idea(budget, title="Jeux")]
     with django_capture_on_commit_callbacks(execute=True):
-        select(budget, ideas)
-    assert recipients() == ["autrice@example.org"] and "Bancs" in mail.outbox[0].subject
+        select(budget, ideas, seal=False)
+    # The finalist vote's trustees are also told that its key ceremony waits for them (voting.notify).
+    ceremony = "Your part of the key ceremony is waiting for you"
+    authors = [message for message in mail.outbox if message.subject != ceremony]
+    assert [address for message in authors for address in message.to] == ["autrice@example.org"]
+    assert "Bancs" in authors[0].subject
+    assert sorted(a for m in mail.outbox if m.subject == ceremony for a in m.to) == sorted(
+        t.user.email for t in budget.trustees.all())
 
 
 def test_an_eligible_verdict_mail_says_so(django_capture_on_commit_callbacks):

@@ -1,5 +1,6 @@
 """The budget's rules, without HTTP: phases at their exact boundaries, ideas, review, finalists, winners."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -11,16 +12,18 @@ from budget import services
 from budget.exceptions import InvalidData, NotAllowed, NotEligible, PhaseClosed
 from budget.models import BudgetPage, CouncilEnvelope, FinalistVote, Idea, IdeaRevision
 from budget.phases import Phase, budget_phase, timeline
-from voting.exceptions import InvalidChoice
+from voting.crypto import encrypt_ballot
+from voting.exceptions import InvalidBallot
 from voting.models import Contest
 from voting.phases import Phase as ContestPhase
 from voting.phases import contest_phase
-from voting.services.casting import cast_vote
+from voting.services.casting import cast_ballot, contest_parameters
+from voting.voter import choices_for, encrypt_choice
 
 from ..accounts.factories import make_resident
 from ..councils.factories import CouncilFactory
 from ..home.utils import make_home
-from ..voting.factories import make_user
+from ..voting.factories import make_user, sealed
 from .factories import IDEA_DATA, make_budget, make_idea, move_to, option_for, play_vote, png_upload, select
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +235,9 @@ def test_moderators_hide_with_a_reason_and_the_gallery_leaves_it_out(budget):
 
 def test_selecting_finalists_creates_and_seals_the_vote_with_each_ideas_cost(budget):
     ideas = [make_idea(budget, title=f"Projet {n}", cost=1_000 * n) for n in (1, 2, 3)]
-    contest = select(budget, ideas[:2])
+    contest = select(budget, ideas[:2], seal=False)
+    assert contest.is_frozen and not contest.is_sealed  # sealed once the trustees' key ceremony ends
+    contest, _secrets = sealed(contest)
     assert contest.is_sealed and contest.rule == Contest.Rule.KNAPSACK and contest.envelope == 20_000
     assert contest.eligibility == Contest.Eligibility.RESIDENTS and contest.threshold == 2
     assert [(o["cost"]) for o in contest.manifest["options"]] == [1_000, 2_000]
@@ -279,19 +284,22 @@ def test_knapsack_overflow_and_a_non_finalist_are_refused_at_casting(budget):
     medium = make_idea(budget, title="Aire de jeux", cost=8_000)
     other = make_idea(budget, title="Pas finaliste", cost=1_000)
     contest = select(budget, [big, medium])
-    from voting.services import setup
-
-    for trustee in contest.trustees.all():
-        setup.download_share(trustee=trustee, user=trustee.user)
     move_to(budget, Phase.VOTE)
     contest.refresh_from_db()
     voter = make_user("votante")
-    with pytest.raises(InvalidChoice) as error:
-        cast_vote(contest=contest, user=voter, option_ids=[option_for(contest, big), option_for(contest, medium)])
+    overflow = [option_for(contest, big), option_for(contest, medium)]
+    # An honest device refuses to encrypt an overflow or an option of another vote...
+    with pytest.raises(ValueError) as error:
+        encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key, overflow)
     assert "20000" in str(error.value)
-    with pytest.raises(InvalidChoice):
-        cast_vote(contest=contest, user=voter, option_ids=[other.pk + 10_000])
-    assert contest.participations.count() == 0
+    with pytest.raises(ValueError):
+        encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key, [other.pk + 10_000])
+    # ...and the server refuses a device that proves the overflow "within" a larger envelope.
+    params = contest_parameters(contest)
+    forged = encrypt_ballot(dataclasses.replace(params, envelope=23_000), choices_for(contest.manifest, overflow))
+    with pytest.raises(InvalidBallot):
+        cast_ballot(contest=contest, user=voter, payload=forged.to_json())
+    assert contest.participations.count() == 0 and contest.ballots.count() == 0
 
 
 def test_moving_the_vote_on_the_page_moves_the_contest_until_it_opens(budget):
