@@ -298,3 +298,67 @@ def test_decoding_accepts_every_option_plus_blank():
     wide["choice_proofs"] = wide["choice_proofs"] + data["choice_proofs"]
     with pytest.raises(DecodeError):
         Ballot.from_dict(wide)
+
+
+# Projects within an envelope: each ballot proves its projects cost at most the envelope.
+ENVELOPE = replace(BLANK, n_options=4, min_choices=1, max_choices=4, costs=(300, 250, 450, 100), envelope=700)
+
+
+def _over_envelope_ballot(choices, slack):
+    """A voter over the envelope who runs the budget prover with a made-up slack."""
+    nonces = [random_scalar() for _ in choices]
+    ciphertexts = tuple(encrypt(PUBLIC, m, r) for m, r in zip(choices, nonces, strict=True))
+    budget = ballot_module._prove_budget(ENVELOPE, ciphertexts, choices, nonces, slack)
+    choice_contexts, sum_context = ballot_module._proof_contexts(ENVELOPE, ciphertexts, budget.bits)
+    choice_proofs = tuple(prove_range(PUBLIC, c, m, r, 0, 1, ctx)
+                          for c, m, r, ctx in zip(ciphertexts, choices, nonces, choice_contexts, strict=True))
+    total = ballot_module._weighted(ENVELOPE, choices)
+    sum_proof = prove_range(PUBLIC, ballot_module._weighted_ciphertext(ENVELOPE, ciphertexts), total,
+                            ballot_module._weighted(ENVELOPE, nonces) % ORDER, 1, 4, sum_context)
+    return Ballot(ciphertexts, choice_proofs, sum_proof, budget)
+
+
+@pytest.mark.parametrize("choices", [[1, 0, 0, 1, 0], [1, 1, 0, 1, 0], [0, 0, 1, 1, 0], [0, 0, 0, 0, 1]])
+def test_ballots_within_the_envelope_prove_it(choices):  # 400, 650, 550 EUR, and blank
+    ballot = encrypt_ballot(ENVELOPE, choices)
+    assert len(ballot.budget_proof.bits) == 700 .bit_length()
+    assert verify_ballot(ENVELOPE, ballot)
+    assert Ballot.from_json(ballot.to_json()) == ballot and "budget_proof" in ballot.to_json()
+
+
+def test_a_ballot_spending_exactly_the_envelope_is_valid_and_one_euro_more_is_not():
+    exact = replace(ENVELOPE, envelope=650)
+    assert verify_ballot(exact, encrypt_ballot(exact, [1, 1, 0, 1, 0]))
+    with pytest.raises(ValueError, match="more than the envelope"):
+        encrypt_ballot(replace(ENVELOPE, envelope=649), [1, 1, 0, 1, 0])
+
+
+@pytest.mark.parametrize("slack", [0, 1, 2 ** 10 - 1, (700 - 1100) % 2 ** 10])
+def test_projects_over_the_envelope_cannot_be_proven_whatever_the_slack_claimed(slack):
+    assert _over_envelope_ballot([1, 1, 1, 1, 0], slack).budget_proof is not None  # 1,100 EUR
+    assert not verify_ballot(ENVELOPE, _over_envelope_ballot([1, 1, 1, 1, 0], slack))
+    assert verify_ballot(ENVELOPE, _over_envelope_ballot([1, 0, 0, 1, 0], 300))  # the helper is honest when true
+
+
+def test_budget_proofs_are_required_bound_and_not_transferable():
+    within = encrypt_ballot(ENVELOPE, [1, 0, 0, 1, 0])
+    other = encrypt_ballot(ENVELOPE, [0, 1, 0, 1, 0])
+    assert not verify_ballot(ENVELOPE, replace(within, budget_proof=None))
+    assert not verify_ballot(ENVELOPE, replace(within, budget_proof=other.budget_proof))
+    assert not verify_ballot(replace(ENVELOPE, envelope=1_000_000), within)  # other envelope, other statement
+    assert not verify_ballot(replace(ENVELOPE, costs=(300, 250, 450, 99)), within)
+    assert not verify_ballot(BLANK, within)  # a contest without envelope takes no budget proof
+    with pytest.raises(ValueError):
+        replace(ENVELOPE, costs=(1, 2))
+
+
+def test_a_benaloh_audit_shows_exactly_what_the_ballot_encrypts():
+    from voting.crypto import encrypt_ballot_with_nonces, verify_audit
+
+    ballot, nonces = encrypt_ballot_with_nonces(BLANK, [0, 1, 1, 0, 0])
+    assert verify_audit(BLANK, ballot, [0, 1, 1, 0, 0], nonces)
+    assert not verify_audit(BLANK, ballot, [1, 0, 1, 0, 0], nonces)  # a device that showed another choice
+    assert not verify_audit(BLANK, ballot, [0, 1, 1, 0, 0], [nonces[1], nonces[0], *nonces[2:]])
+    assert not verify_audit(BLANK, ballot, [0, 1, 1, 0], nonces[:4])
+    assert not verify_audit(BLANK, ballot, [0, 1, 1, 0, 0], [0, *nonces[1:]])
+    assert not verify_audit(BLANK, ballot, [0, 1, 2, 0, 0], nonces)
