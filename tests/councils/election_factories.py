@@ -1,6 +1,5 @@
 """Builders for election and consultation tests: a small town, its roll, pages, sealed and opened ballots."""
 
-import json
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -17,8 +16,11 @@ from councils.models import (
 )
 from councils.votes import elections
 from councils.votes.permissions import open_section_to_election_officers
-from voting.models import Contest, Trustee
-from voting.services import counting, setup
+from voting import simulation
+from voting.crypto.dkg import TrusteeSecrets
+from voting.models import Contest
+from voting.services import counting
+from voting.voter import encrypt_choice
 
 from ..home.utils import make_home
 from ..voting.factories import make_ready_roll, make_user
@@ -82,13 +84,16 @@ def candidate(election, council, name, *, status=Candidate.Status.APPROVED, user
     )
 
 
-def download_shares(contests) -> dict[int, list[dict]]:
-    shares = {}
-    for contest in contests:
-        shares[contest.pk] = [
-            setup.download_share(trustee=trustee, user=trustee.user) for trustee in contest.trustees.order_by("index")
-        ]
-    return shares
+def play_ceremonies(contests) -> dict[int, dict[int, TrusteeSecrets]]:
+    """Play each contest's key ceremony as its trustees' devices would; their secrets by contest, then by index."""
+    return {contest.pk: simulation.run_key_ceremony(contest) for contest in contests}
+
+
+def encrypted(contest, option_ids) -> str:
+    """The ballot a voter's device sends for this selection (canonical JSON), e.g. for ``consultations.cast``."""
+    contest.refresh_from_db()
+    ballot = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key, option_ids)[0]
+    return ballot.to_json()
 
 
 def open_now(contests) -> None:
@@ -102,7 +107,10 @@ def close_now(contests) -> None:
 
 
 def open_election(town, *, candidates=None, **kwargs):
-    """An election whose two ballots are sealed, shares downloaded and voting open; returns (election, shares)."""
+    """An election whose two ballots are sealed by their trustees' key ceremony and open to voting.
+
+    Returns (election, secrets): the trustees' secrets by contest, then by trustee index.
+    """
     election = make_election(town, applications_close_in=timedelta(hours=1), opens_in=timedelta(hours=2), **kwargs)
     for council, name in candidates or [
         (town["centre"], "Alice Morel"), (town["centre"], "Bruno Roy"), (town["centre"], "Chloé Faure"),
@@ -110,16 +118,16 @@ def open_election(town, *, candidates=None, **kwargs):
     ]:
         candidate(election, council, name)
     officer = make_user(f"officer-{election.pk}", is_staff=True)
-    sealed = elections.seal_ballots(election=election, actor=officer)
-    shares = download_shares(sealed)
-    open_now(sealed)
-    return election, shares
+    frozen = elections.seal_ballots(election=election, actor=officer)
+    secrets = play_ceremonies(frozen)
+    open_now(frozen)
+    return election, secrets
 
 
-def count_and_proclaim(contest, shares, *, proclaim=True):
+def count_and_proclaim(contest, secrets, *, proclaim=True):
+    """After the close: two trustees' devices decrypt the totals, the count runs, then (optionally) the proclamation."""
     contest.refresh_from_db()
-    for trustee, share in zip(Trustee.objects.filter(contest=contest).order_by("index")[:2], shares[contest.pk], strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=json.dumps(share))
+    simulation.decrypt_as_trustees(contest, secrets[contest.pk], indices=[1, 2])
     counting.count_contest(contest=contest)
     if proclaim:
         counting.proclaim(contest=contest, actor=None, now=contest.proclaims_at + timedelta(minutes=1))
@@ -153,9 +161,9 @@ def make_consultation(town, *, questions=(("Faut-il un marché le dimanche ?", "
 
 
 def open_consultation(town, **kwargs):
+    """A published consultation whose contests' key ceremonies are played and that is open; returns (page, secrets)."""
     page = make_consultation(town, **kwargs)
     contests = page.contests()
-    shares = download_shares(contests)
+    secrets = play_ceremonies(contests)
     open_now(contests)
-    return page, shares
-
+    return page, secrets

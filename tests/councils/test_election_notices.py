@@ -12,10 +12,12 @@ from councils.models import VoteNotice
 from councils.votes import consultations, elections, notices
 from voting.models import AuditEvent, Contest
 from voting.services import counting
-from voting.services.casting import cast_vote
 
 from ..accounts.factories import make_resident
-from .election_factories import close_now, count_and_proclaim, make_election, make_town, open_consultation, open_election
+from ..voting.factories import vote
+from .election_factories import (
+    close_now, count_and_proclaim, encrypted, make_election, make_town, open_consultation, open_election,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,7 @@ def recipients(mailoutbox) -> list[str]:
 
 
 def test_the_opening_is_announced_to_the_residents_of_each_council_once(town, mailoutbox):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     opted_in("centre@example.org", council=town["centre"])
     opted_in("pres@example.org", council=town["pres"])
     make_resident("silent@example.org", council=town["centre"])  # did not opt in
@@ -58,12 +60,12 @@ def test_nothing_is_announced_before_the_vote_opens(town, mailoutbox):
 
 
 def test_the_reminder_goes_two_days_before_closing_to_those_who_have_not_voted(town, mailoutbox):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     voter = opted_in("voter@example.org", council=town["centre"])
     opted_in("waiting@example.org", council=town["centre"])
     centre = election.ballots.get(council=town["centre"]).contest
     elections.find_my_ballot(election=election, user=voter, family_name="Dupont", birth_date=date(1980, 7, 14), place="1")
-    cast_vote(contest=centre, user=voter, option_ids=[])
+    vote(centre, voter, [])
     notices.send_due_notices()
     mailoutbox.clear()
 
@@ -80,11 +82,11 @@ def test_the_reminder_goes_two_days_before_closing_to_those_who_have_not_voted(t
 
 
 def test_results_are_announced_once_proclaimed(town, mailoutbox):
-    election, shares = open_election(town)
+    election, secrets = open_election(town)
     opted_in("centre@example.org", council=town["centre"])
     centre = election.ballots.get(council=town["centre"]).contest
     close_now([centre])
-    count_and_proclaim(centre, shares, proclaim=False)
+    count_and_proclaim(centre, secrets, proclaim=False)
     notices.send_due_notices()
     mailoutbox.clear()
     assert notices.send_due_notices() == {}
@@ -97,7 +99,7 @@ def test_results_are_announced_once_proclaimed(town, mailoutbox):
 
 def test_a_consultation_notifies_its_territory_once_for_all_its_questions(town, mailoutbox):
     questions = (("Un marché ?", "Oui\nNon"), ("Le dimanche ?", "Oui\nNon"))
-    page, _shares = open_consultation(town, questions=questions, councils=[town["pres"]], min_age=16)
+    page, _secrets = open_consultation(town, questions=questions, councils=[town["pres"]], min_age=16)
     closing_year = page.schedule()["closes_at"].year
     opted_in("pres@example.org", council=town["pres"], birth_year=closing_year - 40)
     opted_in("child@example.org", council=town["pres"], birth_year=closing_year - 10)
@@ -108,7 +110,7 @@ def test_a_consultation_notifies_its_territory_once_for_all_its_questions(town, 
     assert notices.send_due_notices() == {"opened": 2}  # recipients, one message each
     assert recipients(mailoutbox) == ["half@example.org", "pres@example.org"]  # not the child, not the Centre
     market, sunday = page.contests()
-    consultations.cast(consultation=page, user=half, choices={market: []})  # one question of two
+    consultations.cast(consultation=page, user=half, ballots={market: encrypted(market, [])})  # one question of two
     mailoutbox.clear()
     assert notices.send_due_notices(now=market.closes_at - timedelta(hours=1)) == {"reminder": 2}
     assert recipients(mailoutbox) == ["half@example.org", "pres@example.org"]
@@ -120,7 +122,7 @@ def test_the_beat_schedule_runs_notices_and_proclamations():
 
 
 def test_a_contest_closed_long_ago_is_not_looked_at(town, mailoutbox):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     opted_in("centre@example.org", council=town["centre"])
     later = timezone.now() + notices.LOOK_BACK + timedelta(days=1)
     Contest.objects.update(closes_at=later - timedelta(days=1))

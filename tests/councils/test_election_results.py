@@ -8,9 +8,8 @@ from councils.votes import elections
 from voting.exceptions import InvalidChoice
 from voting.models import PaperResult, RollEntry
 from voting.services import paper
-from voting.services.casting import cast_vote
 
-from ..voting.factories import make_user
+from ..voting.factories import make_user, vote
 from .election_factories import close_now, count_and_proclaim, make_town, open_election
 
 pytestmark = pytest.mark.django_db
@@ -49,17 +48,17 @@ def test_fewer_candidates_than_seats_are_all_elected():
 def voted():
     """Marie votes online for Alice and Bruno in the Centre; Paul for Denis in Les Prés; the vote closes."""
     town = make_town()
-    election, shares = open_election(town)
+    election, secrets = open_election(town)
     centre = election.ballots.get(council=town["centre"]).contest
     pres = election.ballots.get(council=town["pres"]).contest
     ids = {option.label: option.pk for contest in (centre, pres) for option in contest.options.all()}
     marie, paul = make_user("marie"), make_user("paul")
     elections.find_my_ballot(election=election, user=marie, family_name="Dupont", birth_date=date(1980, 7, 14), place="1")
     elections.find_my_ballot(election=election, user=paul, family_name="Martin", birth_date=date(2001, 5, 1), place="3")
-    cast_vote(contest=centre, user=marie, option_ids=[ids["Alice Morel"], ids["Bruno Roy"]])
-    cast_vote(contest=pres, user=paul, option_ids=[ids["Denis Blanc"]])
+    vote(centre, marie, [ids["Alice Morel"], ids["Bruno Roy"]])
+    vote(pres, paul, [ids["Denis Blanc"]])
     close_now([centre, pres])
-    return {"town": town, "election": election, "shares": shares, "centre": centre, "pres": pres, "ids": ids}
+    return {"town": town, "election": election, "secrets": secrets, "centre": centre, "pres": pres, "ids": ids}
 
 
 def test_paper_results_larger_than_the_stations_roll_are_refused_and_nothing_is_saved(voted):
@@ -86,8 +85,8 @@ def test_the_proclaimed_result_merges_online_and_paper_votes_per_council(voted):
     paper.record_paper_voter(contest=centre, roll_entry=jean, actor=officer)
     paper.record_paper_result(contest=centre, station="002", counts={ids["Chloé Faure"]: 1, ids["Alice Morel"]: 1},
                               blank=0, invalid=0, actor=officer)
-    count_and_proclaim(centre, voted["shares"])
-    count_and_proclaim(pres, voted["shares"])
+    count_and_proclaim(centre, voted["secrets"])
+    count_and_proclaim(pres, voted["secrets"])
 
     results = elections.results(voted["election"])
 
@@ -116,8 +115,8 @@ def test_the_proclaimed_result_merges_online_and_paper_votes_per_council(voted):
 
 
 def test_councils_not_yet_proclaimed_stay_sealed(voted):
-    count_and_proclaim(voted["centre"], voted["shares"])
-    count_and_proclaim(voted["pres"], voted["shares"], proclaim=False)
+    count_and_proclaim(voted["centre"], voted["secrets"])
+    count_and_proclaim(voted["pres"], voted["secrets"], proclaim=False)
 
     results = elections.results(voted["election"])
 

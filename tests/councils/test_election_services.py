@@ -11,13 +11,12 @@ from councils.votes import elections
 from voting.exceptions import ContestFrozen, NotEligible, NotReady, RollMatchFailed, VoteNotOpen, VotingError
 from voting.models import AuditEvent, Contest, Option, Voter
 from voting.phases import Phase, contest_phase
-from voting.services.casting import cast_vote
 from voting.services.roll import prove_roll_membership
 
 from ..home.utils import make_image
-from ..voting.factories import make_user
+from ..voting.factories import make_user, vote
 from .factories import CouncilFactory
-from .election_factories import candidate, make_election, make_town, open_election
+from .election_factories import candidate, make_election, make_town, open_election, play_ceremonies
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def test_publishing_an_election_prepares_one_plurality_contest_per_council_on_it
     # Stations as the roll spells them ("001"), never empty (that would open the whole roll).
     assert centre.polling_stations == ["001", "002"] and pres.polling_stations == ["003"]
     assert centre.trustees.count() == 3 and centre.threshold == 2
-    assert not centre.is_sealed
+    assert not centre.is_frozen  # its key ceremony starts only when the officers seal the ballots
     assert AuditEvent.objects.filter(contest=centre, action="election_ballot_created").exists()
 
 
@@ -112,7 +111,7 @@ def test_sealing_waits_for_every_application_to_be_reviewed(town):
 
     with pytest.raises(NotReady, match="1"):
         elections.seal_ballots(election=election, actor=make_user("greffe"))
-    assert not any(contest.is_sealed for contest in election.contests())
+    assert not any(contest.is_frozen for contest in election.contests())
 
 
 def test_sealing_is_all_or_nothing_and_names_the_council_without_candidate(town):
@@ -123,11 +122,11 @@ def test_sealing_is_all_or_nothing_and_names_the_council_without_candidate(town)
         elections.seal_ballots(election=election, actor=make_user("greffe"))
 
     assert "Les Prés" in str(refused.value.message) and "Centre" not in str(refused.value.message)
-    assert not any(contest.is_sealed for contest in election.contests())
+    assert not any(contest.is_frozen for contest in election.contests())
 
 
 def test_sealed_ballots_freeze_the_candidates(town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     late = candidate(election, town["pres"], "Tardif", status=Candidate.Status.PENDING)
 
     with pytest.raises(ContestFrozen):
@@ -139,7 +138,7 @@ def test_sealed_ballots_freeze_the_candidates(town):
 
 
 def test_a_voter_gets_only_their_own_councils_ballot(town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     marie, paul = make_user("marie"), make_user("paul")
 
     assert elections.ballot_of(election=election, user=marie) is None
@@ -156,14 +155,14 @@ def test_a_voter_gets_only_their_own_councils_ballot(town):
 
 
 def test_a_resident_cannot_vote_in_another_councils_ballot(town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     paul = make_user("paul")
     elections.find_my_ballot(election=election, user=paul, family_name="Martin", birth_date=date(2001, 5, 1), place="003")
     centre = election.ballots.get(council=town["centre"]).contest
     alice = centre.options.get(label="Alice Morel")
 
     with pytest.raises(NotEligible):
-        cast_vote(contest=centre, user=paul, option_ids=[alice.pk])
+        vote(centre, paul, [alice.pk])
     with pytest.raises(RollMatchFailed):  # proving against the other council's ballot finds no such voter there
         prove_roll_membership(contest=centre, user=paul, family_name="Martin", birth_date=date(2001, 5, 1), place="003")
     centre.refresh_from_db()
@@ -171,7 +170,7 @@ def test_a_resident_cannot_vote_in_another_councils_ballot(town):
 
 
 def test_someone_not_on_the_roll_gets_a_clear_refusal(town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
 
     with pytest.raises(RollMatchFailed) as refused:
         elections.find_my_ballot(
@@ -184,7 +183,7 @@ def test_the_roll_cannot_be_checked_before_the_vote_opens(town):
     election = make_election(town)
     candidate(election, town["centre"], "Alice")
     candidate(election, town["pres"], "Denis")
-    elections.seal_ballots(election=election, actor=make_user("greffe"))
+    play_ceremonies(elections.seal_ballots(election=election, actor=make_user("greffe")))
 
     with pytest.raises(VoteNotOpen):
         elections.find_my_ballot(
@@ -192,18 +191,24 @@ def test_the_roll_cannot_be_checked_before_the_vote_opens(town):
         )
 
 
-def test_sealing_mails_each_trustee_once_with_the_link_to_their_shares(town, mailoutbox):
+def test_sealing_mails_each_trustee_once_with_the_link_to_their_key_ceremony(
+    town, mailoutbox, django_capture_on_commit_callbacks
+):
     election = make_election(town)
     candidate(election, town["centre"], "Alice")
     candidate(election, town["pres"], "Denis")
 
-    elections.seal_ballots(election=election, actor=make_user("greffe"))
+    with django_capture_on_commit_callbacks(execute=True):
+        frozen = elections.seal_ballots(election=election, actor=make_user("greffe"))
 
+    assert {contest.is_frozen and not contest.is_sealed for contest in frozen} == {True}
     assert len(mailoutbox) == 3  # three trustees, two ballots each, one message each
     assert all("/vote/garant/" in message.body and len(message.to) == 1 for message in mailoutbox)
+    assert {message.subject for message in mailoutbox} == {"Your part of the key ceremony is waiting for you"}
+    assert all(contest.title in message.body for contest in frozen for message in mailoutbox)
 
 
 def test_dates_shown_are_the_contests_once_sealed(town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     contest = election.contests()[0]
     assert election.schedule()["opens_at"] == contest.opens_at < timezone.now() < election.opens_at

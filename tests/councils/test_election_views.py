@@ -32,7 +32,7 @@ class PageTreeTests(WagtailPageTestCase):
 
 
 def test_the_page_shows_the_approved_candidates_of_each_council(client, town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     Candidate.objects.create(election=election, council=town["pres"], name="Refusé", statement="-",
                              status=Candidate.Status.REJECTED)
 
@@ -80,7 +80,7 @@ def test_applying_needs_an_account_consent_and_a_real_video_link(client, town):
 
 
 def test_a_voter_proves_they_are_on_the_roll_and_sees_only_their_councils_ballot(client, town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     client.force_login(make_resident("marie@example.org"))
     centre = election.ballots.get(council=town["centre"]).contest
     pres = election.ballots.get(council=town["pres"]).contest
@@ -90,11 +90,11 @@ def test_a_voter_proves_they_are_on_the_roll_and_sees_only_their_councils_ballot
     html = client.get(election.url).content.decode()
 
     assert f'id="vote-{centre.pk}"' in html and f'id="vote-{pres.pk}"' not in html
-    assert reverse("voting:confirm", args=[centre.pk]) in html
+    assert f'action="{reverse("voting:cast", args=[centre.pk])}"' in html  # the encrypted ballot goes straight to casting
 
 
 def test_a_wrong_voter_card_is_refused_with_a_message(client, town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     client.force_login(make_resident("marie@example.org"))
 
     response = client.post(f"{election.url}inscription/", {**ROLL_CARD, "roll-birth_date": "1981-07-14"}, follow=True)
@@ -103,7 +103,7 @@ def test_a_wrong_voter_card_is_refused_with_a_message(client, town):
 
 
 def test_a_resident_voting_in_another_councils_ballot_is_refused(client, town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     client.force_login(make_resident("marie@example.org"))
     client.post(f"{election.url}inscription/", ROLL_CARD)
     pres = election.ballots.get(council=town["pres"]).contest
@@ -115,7 +115,7 @@ def test_a_resident_voting_in_another_councils_ballot_is_refused(client, town):
 
 
 def test_the_whole_journey_through_the_engine_ends_with_a_receipt(client, town):
-    election, _shares = open_election(town)
+    election, _secrets = open_election(town)
     client.force_login(make_resident("marie@example.org"))
     client.post(f"{election.url}inscription/", ROLL_CARD)
     centre = election.ballots.get(council=town["centre"]).contest
@@ -129,15 +129,15 @@ def test_the_whole_journey_through_the_engine_ends_with_a_receipt(client, town):
 
 
 def test_results_appear_per_council_only_once_proclaimed(client, town):
-    election, shares = open_election(town)
+    election, secrets = open_election(town)
     close_now(election.contests())
     centre, pres = (election.ballots.get(council=town[key]).contest for key in ("centre", "pres"))
-    count_and_proclaim(centre, shares, proclaim=False)
+    count_and_proclaim(centre, secrets, proclaim=False)
 
     sealed = client.get(f"{election.url}resultats/").content.decode()
     assert 'id="council-result-' not in sealed and "Centre" in sealed
 
-    count_and_proclaim(pres, shares)
+    count_and_proclaim(pres, secrets)
     from voting.services import counting
 
     counting.proclaim(contest=centre, actor=None, now=centre.proclaims_at + timedelta(minutes=1))
