@@ -1,15 +1,19 @@
 """Residents' and trustees' HTTP journeys through the voting views (Django test client)."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from voting.models import Ballot, Participation, Trustee
-from voting.services.casting import cast_vote
+from voting.models import Ballot, Contest, Participation, Trustee
+from voting.services import ceremony
+from voting.trustee import steps
+from voting.trustee.keyfile import open_key_file
 
-from .factories import close, make_ready_roll, make_user, open_contest, option_ids, share_file
+from .factories import close, decrypt, make_contest, make_ready_roll, make_user, open_contest, option_ids, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +90,7 @@ def test_roll_proof_form_then_vote(client, resident):
 
 def test_receipt_check_page(client):
     contest, _ = open_contest()
-    tracker = cast_vote(contest=contest, user=make_user("v"), option_ids=[])
+    tracker = vote(contest, make_user("v"), [])
     found = client.get(reverse("voting:check_receipt", args=[contest.pk]), {"tracker": tracker.upper()})
     assert found.context["found"] is True
     missing = client.get(reverse("voting:check_receipt", args=[contest.pk]), {"tracker": "a" * 64})
@@ -98,13 +102,11 @@ def test_record_is_published_only_after_the_proclamation(client):
     from voting.services import counting
     from voting.verify import verify_record
 
-    contest, shares = open_contest()
-    cast_vote(contest=contest, user=make_user("v1"), option_ids=[option_ids(contest)["Oui"]])
+    contest, secrets = open_contest()
+    vote(contest, make_user("v1"), [option_ids(contest)["Oui"]])
     url = reverse("voting:record", args=[contest.pk])
     assert client.get(url).status_code == 404
-    close(contest)
-    for trustee, share in zip(Trustee.objects.filter(contest=contest).order_by("index"), shares, strict=True):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt(close(contest), secrets)
     counting.count_contest(contest=contest)
     assert client.get(url).status_code == 404  # counted but still sealed
     counting.proclaim(contest=contest, actor=make_user("officer"))
@@ -112,37 +114,299 @@ def test_record_is_published_only_after_the_proclamation(client):
     assert verify_record(record).ok
 
 
-def test_trustee_downloads_once_and_brings_the_share_back(client):
-    contest, _ = open_contest()
-    from voting.services import setup
+# Trustees: their page, the task their device fetches, the answer it posts (JSON) or they upload (file).
 
-    # A fresh contest whose shares are still waiting.
-    from .factories import make_contest
+PASSPHRASE = "kettle orbit violet harbour"
 
-    waiting = setup.seal_contest(contest=make_contest())
-    trustee = Trustee.objects.filter(contest=waiting).order_by("index").first()
+
+def trustees_of(contest):
+    return list(Trustee.objects.filter(contest=contest).order_by("index"))
+
+
+def started_contest(**kwargs):
+    """A contest whose key ceremony has just started: every trustee must make their keys."""
+    return ceremony.start_key_ceremony(contest=make_contest(**kwargs))
+
+
+def log_in_trustee(client, trustee):
     client.force_login(trustee.user)
-    first = client.post(reverse("voting:download_share", args=[trustee.pk]))
-    assert first.status_code == 200 and json.loads(first.content)["trustee"] == trustee.index
-    second = client.post(reverse("voting:download_share", args=[trustee.pk]), follow=True)
-    assert "déjà été téléchargée" in second.content.decode()
-
-    other = make_user("other")
-    client.force_login(other)
-    assert client.post(reverse("voting:download_share", args=[trustee.pk])).status_code == 404
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
-def test_the_last_needed_share_starts_the_count_task(client, django_capture_on_commit_callbacks):
+def task_of(client, trustee) -> dict:
+    response = client.get(reverse("voting:trustee_task", args=[trustee.pk]))
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def post_json(client, trustee, answer):
+    return client.post(reverse("voting:trustee_answer", args=[trustee.pk]), json.dumps(answer),
+                       content_type="application/json")
+
+
+def play_step(contest, secrets, step):
+    """Every trustee does ``step`` as their device would (key files sealed cheaply); secrets by index."""
+    for trustee in trustees_of(contest):
+        task = ceremony.ceremony_task(trustee=trustee)
+        assert task["step"] == step
+        if step == "certificate":
+            sealed, answer = steps.new_keys(task, PASSPHRASE, iterations=1_000)
+            secrets[trustee.index] = open_key_file(sealed, PASSPHRASE)
+        else:
+            answer = steps.answer(task, secrets[trustee.index])
+        ceremony.submit_ceremony_answer(trustee=trustee, user=trustee.user, answer=answer)
+    return secrets
+
+
+def test_trustee_home_lists_each_trusteeship_with_the_step_due_and_links_to_its_page(client):
+    contest = started_contest(title="Place du marché")
+    trustee = trustees_of(contest)[0]
+    log_in_trustee(client, trustee)
+
+    html = client.get(reverse("voting:trustee_home")).content.decode()
+
+    assert "Place du marché" in html and "To do now: make your keys." in html
+    assert f'href="{reverse("voting:trustee_page", args=[trustee.pk])}"' in html
+    client.force_login(make_user("nobody"))
+    assert "You are not a trustee of any vote." in client.get(reverse("voting:trustee_home")).content.decode()
+
+
+def test_a_trustees_page_task_and_answer_are_theirs_only(client):
+    contest = started_contest()
+    trustee = trustees_of(contest)[0]
+    task = ceremony.ceremony_task(trustee=trustee)
+    _sealed, answer = steps.new_keys(task, PASSPHRASE, iterations=1_000)
+    other = trustees_of(contest)[1]  # even another trustee of the same vote
+    for intruder in (make_user("intruder"), other.user):
+        client.force_login(intruder)
+        assert client.get(reverse("voting:trustee_page", args=[trustee.pk])).status_code == 404
+        assert client.get(reverse("voting:trustee_task", args=[trustee.pk])).status_code == 404
+        assert post_json(client, trustee, answer).status_code == 404
+    client.logout()
+    assert client.get(reverse("voting:trustee_task", args=[trustee.pk])).status_code == 302  # to the login page
+    trustee.refresh_from_db()
+    assert trustee.certificate is None
+
+
+def test_the_page_offers_the_step_due_with_secret_fields_that_no_form_can_send(client):
+    contest = started_contest()
+    first = trustees_of(contest)[0]
+    log_in_trustee(client, first)
+
+    response = client.get(reverse("voting:trustee_page", args=[first.pk]))
+
+    html = response.content.decode()
+    assert response.context["step"] == {"step": "certificate"}
+    assert 'data-step="certificate"' in html and 'src="/static/voting/js/trustee.js"' in html
+    assert f'data-answer-url="{reverse("voting:trustee_answer", args=[first.pk])}"' in html
+    assert f'href="{reverse("voting:trustee_task", args=[first.pk])}?download=1"' in html
+    assert f"--key cle-garant-1-vote-{contest.pk}.json" in html  # the offline command
+    for field in ('id="passphrase"', 'id="passphrase-again"'):
+        tag = html[html.rindex("<input", 0, html.index(field)):html.index(">", html.index(field))]
+        assert "name=" not in tag  # a secret field has no name: no form can carry it
+    assert 'name="answer_file"' in html  # the offline answer's upload
+
+    secrets = play_step(contest, {}, "certificate")
+    html = client.get(reverse("voting:trustee_page", args=[first.pk])).content.decode()
+    key_file = html[html.rindex("<input", 0, html.index('id="key-file"')):html.index(">", html.index('id="key-file"'))]
+    assert 'type="file"' in key_file and "name=" not in key_file
+    assert 'data-step="polynomial"' in html and "Send my part of the key" in html
+    play_step(contest, secrets, "polynomial")
+    first.refresh_from_db()
+    first_page = client.get(reverse("voting:trustee_page", args=[first.pk]))
+    assert first_page.context["step"] == {"step": "check"}
+
+
+def test_the_task_holds_what_the_device_needs_at_each_step(client):
+    contest = started_contest()
+    first = trustees_of(contest)[0]
+    log_in_trustee(client, first)
+
+    task = task_of(client, first)
+    assert task["format"] == "parvis-trustee-task/1" and task["step"] == "certificate" and task["trustee"] == 1
+    assert task["ceremony"] == contest.ceremony_hash and task["descriptor"]["threshold"] == 2
+    assert "certificates" not in task
+    download = client.get(reverse("voting:trustee_task", args=[first.pk]), {"download": 1})
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="tache-certificate-vote-{contest.pk}-garant-1.json"'
+    )
+    assert download["Cache-Control"] == "no-store"
+
+    secrets = play_step(contest, {}, "certificate")
+    task = task_of(client, first)
+    assert task["step"] == "polynomial" and len(task["certificates"]) == 3 and "polynomials" not in task
+
+    play_step(contest, secrets, "polynomial")
+    task = task_of(client, first)
+    assert task["step"] == "check" and len(task["polynomials"]) == 3
+
+    play_step(contest, secrets, "check")
+    contest.refresh_from_db()
+    assert contest.is_sealed
+    nothing = client.get(reverse("voting:trustee_task", args=[first.pk]))
+    assert nothing.status_code == 404 and nothing.json() == {"error": "There is nothing for you to do now."}
+
+    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(days=1))
+    close(contest)
+    task = task_of(client, first)
+    assert task["step"] == "decrypt" and task["manifest_hash"] == contest.manifest_hash
+    assert task["public_key"] == contest.public_key and len(task["encrypted_sums"]) >= 2
+
+
+def test_the_device_answers_in_json_and_is_told_what_comes_next(client):
+    contest = started_contest()
+    first, second, _third = trustees_of(contest)
+    log_in_trustee(client, first)
+    sealed, answer = steps.new_keys(task_of(client, first), PASSPHRASE, iterations=1_000)
+
+    response = post_json(client, first, answer)
+
+    assert response.status_code == 200
+    assert response.json() == {"message": "Your keys are registered. Keep your key file and its passphrase safe "
+                                          "until the results are proclaimed."}
+    first.refresh_from_db()
+    assert first.certificate == answer["certificate"]
+    assert "ciphertext" not in json.dumps(first.certificate)  # the key file stays on the device
+    assert ceremony.ceremony_progress(contest)["blocking"] == "Waiting for Garant 1, Garant 2 to make their keys."
+
+    again = post_json(client, first, answer)  # the step is done: a second answer is refused
+    assert again.status_code == 400
+    assert again.json() == {"error": "This answer is not for the step your key ceremony is at. Reload the page."}
+
+
+@pytest.mark.parametrize(("tamper", "error"), [
+    (lambda a: {**a, "trustee": 2}, "This answer was made for another trustee."),
+    (lambda a: {**a, "ceremony": "0" * 64}, "This answer belongs to another vote or to an earlier key ceremony."),
+    (lambda a: {**a, "format": "x"}, "This file is not a trustee's answer. Upload the answer file your device made."),
+])
+def test_a_wrong_json_answer_gets_its_reason_and_stores_nothing(client, tamper, error):
+    contest = started_contest()
+    first = trustees_of(contest)[0]
+    log_in_trustee(client, first)
+    _sealed, answer = steps.new_keys(task_of(client, first), PASSPHRASE, iterations=1_000)
+
+    response = post_json(client, first, tamper(answer))
+
+    assert response.status_code == 400 and response.json() == {"error": error}
+    first.refresh_from_db()
+    assert first.certificate is None
+
+
+def test_the_json_answer_needs_the_csrf_header(client):
+    from django.test import Client
+
+    contest = started_contest()
+    first = trustees_of(contest)[0]
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(first.user)
+    strict.get(reverse("voting:trustee_page", args=[first.pk]))  # sets the CSRF cookie the page reads
+    _sealed, answer = steps.new_keys(ceremony.ceremony_task(trustee=first), PASSPHRASE, iterations=1_000)
+    url = reverse("voting:trustee_answer", args=[first.pk])
+
+    assert strict.post(url, json.dumps(answer), content_type="application/json").status_code == 403
+    token = strict.cookies["csrftoken"].value
+    accepted = strict.post(url, json.dumps(answer), content_type="application/json", headers={"X-CSRFToken": token})
+    assert accepted.status_code == 200
+
+
+def test_the_offline_tools_answer_file_is_uploaded_with_a_message(client):
+    contest = started_contest()
+    first = trustees_of(contest)[0]
+    log_in_trustee(client, first)
+    _sealed, answer = steps.new_keys(task_of(client, first), PASSPHRASE, iterations=1_000)
+    url = reverse("voting:trustee_answer", args=[first.pk])
+    page = reverse("voting:trustee_page", args=[first.pk])
+
+    not_json = client.post(url, {"answer_file": SimpleUploadedFile("answer.json", b"\x89PNG")}, follow=True)
+    assert not_json.redirect_chain == [(page, 302)]
+    assert [str(m) for m in not_json.context["messages"]] == [
+        "This file is not a trustee's answer (it is not JSON)."]
+    missing = client.post(url, {}, follow=True)
+    assert [str(m) for m in missing.context["messages"]] == ["This field is required."]
+    first.refresh_from_db()
+    assert first.certificate is None
+
+    upload = SimpleUploadedFile("answer-certificate.json", json.dumps(answer).encode(), content_type="application/json")
+    done = client.post(url, {"answer_file": upload}, follow=True)
+    assert done.redirect_chain == [(page, 302)]
+    assert [str(m) for m in done.context["messages"]] == [
+        "Your keys are registered. Keep your key file and its passphrase safe until the results are proclaimed."]
+    first.refresh_from_db()
+    assert first.certificate == answer["certificate"]
+    assert done.context["step"] is None  # waiting for the others
+
+
+def test_a_wrong_share_gets_a_complaint_that_stops_the_ceremony(client):
+    contest = started_contest()
+    secrets = play_step(contest, {}, "certificate")
+    first, second, third = trustees_of(contest)
+    for trustee in (first, second):
+        ceremony.submit_ceremony_answer(
+            trustee=trustee, user=trustee.user, answer=steps.answer(ceremony.ceremony_task(trustee=trustee),
+                                                                     secrets[trustee.index]))
+    # Trustee 3's device sends trustee 1 a wrong sub-share, in a polynomial it signs.
+    from voting.crypto import dkg
+    from voting.crypto.group import ORDER, base_mul
+
+    task = ceremony.ceremony_task(trustee=third)
+    certificates = tuple(dkg.Certificate.from_dict(c) for c in task["certificates"])
+    honest = dkg.make_polynomial(contest.ceremony_hash, 2, secrets[3], certificates)
+    shares = list(honest.shares)
+    shares[0] = dkg.EncryptedSubShare(shares[0].recipient, shares[0].ephemeral, (shares[0].value + 1) % ORDER)
+    unsigned = dkg.Polynomial(3, honest.commitments, tuple(shares), honest.signature)
+    signature = dkg.sign(secrets[3].signing, base_mul(secrets[3].signing), "dkg/polynomial",
+                         *unsigned.signed_items(contest.ceremony_hash))
+    forged = dkg.Polynomial(3, honest.commitments, tuple(shares), signature)
+    ceremony.submit_ceremony_answer(trustee=third, user=third.user, answer={
+        "format": "parvis-trustee-answer/1", "step": "polynomial", "ceremony": contest.ceremony_hash,
+        "trustee": 3, "polynomial": forged.to_dict()})
+
+    log_in_trustee(client, first)
+    answer = steps.answer(task_of(client, first), secrets[1])
+    assert answer["complaint"]["accused"] == 3
+    response = post_json(client, first, answer)
+
+    assert response.status_code == 200 and "Your complaint holds" in response.json()["message"]
+    contest.refresh_from_db()
+    assert contest.ceremony_failure["accused"] == 3
+    page = client.get(reverse("voting:trustee_page", args=[first.pk]))
+    assert page.context["step"] is None and "Garant 2 sent a wrong share" in page.content.decode()
+
+
+def test_the_last_needed_decryption_starts_the_count_task(client, django_capture_on_commit_callbacks):
     from voting.models import Result
 
-    contest, shares = open_contest()
-    cast_vote(contest=contest, user=make_user("v1"), option_ids=[option_ids(contest)["Non"]])
+    contest, secrets = open_contest()
+    vote(contest, make_user("v1"), [option_ids(contest)["Non"]])
     close(contest)
-    first, second, _third = Trustee.objects.filter(contest=contest).order_by("index")
-    for trustee, share in ((first, shares[0]), (second, shares[1])):
-        client.force_login(trustee.user)
-        upload = SimpleUploadedFile("share.json", share_file(share), content_type="application/json")
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("voting:upload_share", args=[trustee.pk]), {"share_file": upload})
+    first, second, _third = trustees_of(contest)
+    log_in_trustee(client, first)
+    first_page = client.get(reverse("voting:trustee_page", args=[first.pk]))
+    assert first_page.context["step"] == {"step": "decrypt"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(client, first, steps.answer(task_of(client, first), secrets[1]))
+    assert response.status_code == 200 and not Result.objects.filter(contest=contest).exists()
+
+    log_in_trustee(client, second)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = SimpleUploadedFile("answer-decrypt.json",
+                                    json.dumps(steps.answer(task_of(client, second), secrets[2])).encode())
+        client.post(reverse("voting:trustee_answer", args=[second.pk]), {"answer_file": upload})
     result = Result.objects.get(contest=contest)
     assert result.online_counts[str(option_ids(contest)["Non"])] == 1 and result.proclaimed_at is None
+
+
+def test_a_decryption_with_another_trustees_key_is_refused(client):
+    contest, secrets = open_contest()
+    close(contest)
+    first = trustees_of(contest)[0]
+    log_in_trustee(client, first)
+    task = task_of(client, first)
+    forged = steps.answer({**task, "trustee": 2}, secrets[2])  # trustee 2's decryption, passed off as 1's
+
+    response = post_json(client, first, {**forged, "trustee": 1})
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("This decryption does not match your key and this vote's totals")
+    first.refresh_from_db()
+    assert first.partial_decryption is None
