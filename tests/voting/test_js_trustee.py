@@ -337,6 +337,9 @@ def test_key_file_with_the_default_iterations(node):
     certificate = dkg.Certificate.from_dict(result["answer"]["certificate"])
     assert certificate.signing_key == base_mul(scalar_from_hex(opened["signing"]))
     assert dkg.verify_certificate(task["ceremony"], certificate)
+    sealed = node("seal", secrets=opened, ceremony=task["ceremony"], passphrase=passphrase)
+    assert sealed["kdf"]["iterations"] == keyfile.ITERATIONS and sealed["label"] == ""
+    assert node("open", document=sealed, passphrase=passphrase) == opened
 
 
 # -- What the device checks before each step ----------------------------------------------------------
@@ -466,6 +469,9 @@ def test_timings(node, ceremony, decryption):
     """Not an assertion of speed: prints what the report quotes (run with -s)."""
     timings = {op: [round(ms) for ms in values] for op, values in node.timings.items()}
     print(f"\nNode timings (ms): {json.dumps(timings)}")
+    print(f"sealing with {keyfile.ITERATIONS} iterations: {timings['seal'][-1]} ms; "
+          f"a check step (5 trustees): {timings['answer:check']} ms; "
+          f"a partial decryption of {len(COUNTS)} sums: {timings['answer:decrypt']} ms")
 
 
 # -- The offline command ------------------------------------------------------------------------------

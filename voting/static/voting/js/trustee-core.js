@@ -5,8 +5,12 @@
 // JSON documents, so a trustee can use the browser page at one step and the
 // offline command (`python -m voting.trustee`) at another, with the same key
 // file. Runs unchanged in browsers and in Node 20: Web Crypto
-// (globalThis.crypto.subtle) for PBKDF2, AES-GCM and SHA-256, and
-// crypto.getRandomValues for randomness (through ./crypto.js).
+// (globalThis.crypto.subtle) for PBKDF2 and AES-GCM, crypto.getRandomValues
+// for randomness, and ./crypto.js (the vendored noble bundle) for the group,
+// the hashes and the proofs.
+//
+// Secrets are {trustee, signing, encryption} with BigInt scalars; they live
+// only in memory and in the key file this module seals.
 //
 // Nothing here trusts the task: like steps.py, the device recomputes the
 // ceremony's hash from its descriptor, checks every certificate and
@@ -18,9 +22,10 @@
 // (listed in ERROR_CODES) for it to translate, `trustee` when the error names
 // one, and an English `message` (Python's, where Python has one).
 //
-// Side channels: as in the Python reference, secret scalars go through
-// BigInt arithmetic and variable-base multiplications that are not constant
-// time; fine for a trustee doing a handful of operations on their own device.
+// Side channels: multiplications by secret scalars use crypto.js's constant
+// time ones, but BigInt arithmetic on secrets (the share, proof responses) is
+// not constant time, as in the Python reference; fine for a trustee doing a
+// handful of operations on their own device.
 
 import * as ec from "./crypto.js";
 
