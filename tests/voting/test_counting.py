@@ -1,17 +1,20 @@
-"""Counting: k of n trustees, nothing before the close, wrong shares refused, paper merged."""
+"""Counting: k of n trustees decrypt on their devices, nothing before the close, wrong decryptions refused."""
 
 import json
+from copy import deepcopy
 
 import pytest
 
-from voting.exceptions import InvalidShare, NotReady, VotingError
+from voting.crypto.group import GENERATOR
+from voting.exceptions import InvalidAnswer, NotReady, VotingError
 from voting.models import Ballot, Contest, Result, Trustee
 from voting.phases import Phase, contest_phase
 from voting.services import counting, paper
-from voting.services.casting import cast_vote
 from voting.services.roll import prove_roll_membership
+from voting.trustee import steps
 
-from .factories import close, make_ready_roll, make_user, open_contest, option_ids, share_file
+from .factories import close, decrypt, make_ready_roll, make_user, open_contest, option_ids
+from .factories import vote as vote_as
 
 pytestmark = pytest.mark.django_db
 
@@ -19,25 +22,30 @@ pytestmark = pytest.mark.django_db
 def vote(contest, choices):
     ids = option_ids(contest)
     for number, choice in enumerate(choices):
-        cast_vote(contest=contest, user=make_user(f"c{contest.pk}v{number}"), option_ids=[ids[c] for c in choice])
+        vote_as(contest, make_user(f"c{contest.pk}v{number}"), [ids[c] for c in choice])
 
 
 def trustees(contest):
     return list(Trustee.objects.filter(contest=contest).order_by("index"))
 
 
+def device_answer(contest, secrets, index):
+    """What trustee ``index``'s device uploads after the close."""
+    trustee = Trustee.objects.get(contest=contest, index=index)
+    return trustee, steps.answer(counting.decryption_task(trustee=trustee), secrets[index])
+
+
 def test_k_of_n_trustees_count_the_votes_exactly_blank_included():
-    contest, shares = open_contest(options=("Oui", "Non"))
+    contest, secrets = open_contest(options=("Oui", "Non"))
     vote(contest, [["Oui"], ["Non"], ["Oui"], [], ["Oui"]])
     close(contest)
-    first, _second, third = trustees(contest)
 
-    counting.submit_share(trustee=first, user=first.user, share_document=share_file(shares[0]))
-    with pytest.raises(NotReady):  # one share is not enough: no count exists
+    decrypt(contest, secrets, indices=[1])
+    with pytest.raises(NotReady):  # one trustee is not enough: no count exists
         counting.count_contest(contest=contest)
     assert not Result.objects.exists()
 
-    counting.submit_share(trustee=third, user=third.user, share_document=share_file(shares[2]))
+    decrypt(contest, secrets, indices=[3])
     result = counting.count_contest(contest=contest)
 
     ids = option_ids(contest)
@@ -47,49 +55,82 @@ def test_k_of_n_trustees_count_the_votes_exactly_blank_included():
     assert sorted(result.decryption["trustees"]) == [1, 3]
 
 
-def test_no_share_is_accepted_before_the_close():
-    contest, shares = open_contest()
+def test_nothing_is_decrypted_before_the_close():
+    contest, secrets = open_contest()
     vote(contest, [["Oui"]])
     trustee = trustees(contest)[0]
+    assert counting.decryption_task(trustee=trustee) is None and not counting.decryption_due(trustee)
+    close(contest)
+    trustee, answer = device_answer(contest, secrets, 1)
+    # Reopened (the officer moved the close): a decryption made meanwhile is refused.
+    Contest.objects.filter(pk=contest.pk).update(closes_at=contest.closes_at.replace(year=contest.closes_at.year + 1))
     with pytest.raises(NotReady):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(shares[0]))
+        counting.submit_partial_decryption(trustee=trustee, user=trustee.user, answer=answer)
     assert Trustee.objects.exclude(partial_decryption=None).count() == 0
 
 
-@pytest.mark.parametrize("tamper", ["other_trustee", "forged_value", "garbage", "other_contest"])
-def test_a_wrong_share_is_refused_without_saying_why(tamper):
-    contest, shares = open_contest()
-    other, other_shares = open_contest()
+def test_the_decryption_task_closes_the_box_first_so_every_trustee_decrypts_the_final_totals():
+    contest, secrets = open_contest()
+    vote(contest, [["Oui"], ["Non"]])
     close(contest)
-    trustee = trustees(contest)[0]
-    document = dict(shares[0])
-    if tamper == "other_trustee":
-        document = dict(shares[1])
-    elif tamper == "forged_value":
-        document["share"] = {**document["share"], "value": "%064x" % 12345}
+    assert Contest.objects.get(pk=contest.pk).box_closed_at is None
+    task = counting.decryption_task(trustee=trustees(contest)[0])
+    contest.refresh_from_db()
+    assert contest.box_closed_at is not None and contest.ballot_count == 2
+    assert task["encrypted_sums"] == contest.encrypted_sums and task["manifest_hash"] == contest.manifest_hash
+
+
+@pytest.mark.parametrize("tamper", ["other_trustee", "forged_factor", "other_contest", "wrong_step", "garbage"])
+def test_a_wrong_decryption_is_refused_and_nothing_is_stored(tamper):
+    contest, secrets = open_contest()
+    vote(contest, [["Oui"]])
+    close(contest)
+    trustee, answer = device_answer(contest, secrets, 1)
+    if tamper == "other_trustee":  # trustee 2's decryption, uploaded as trustee 1's
+        answer = device_answer(contest, secrets, 2)[1]
+    elif tamper == "forged_factor":
+        answer = deepcopy(answer)
+        answer["partial_decryption"]["factors"][0] = GENERATOR.to_hex()
     elif tamper == "other_contest":
-        document = dict(other_shares[0])
-    payload = b"not json" if tamper == "garbage" else json.dumps(document).encode()
-    with pytest.raises(InvalidShare) as error:
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=payload)
-    assert "key" not in str(error.value).lower().replace("key share", "")  # the message reveals nothing
+        other, other_secrets = open_contest()
+        vote(other, [["Non"]])
+        close(other)
+        answer = device_answer(other, other_secrets, 1)[1]
+    elif tamper == "wrong_step":
+        answer = dict(answer, step="check")
+    elif tamper == "garbage":
+        answer = dict(answer, partial_decryption={"trustee": 1, "factors": "x", "proofs": []})
+    with pytest.raises(InvalidAnswer):
+        counting.submit_partial_decryption(trustee=trustee, user=trustee.user, answer=answer)
     assert Trustee.objects.get(pk=trustee.pk).partial_decryption is None
 
 
-def test_only_the_trustee_can_bring_their_share():
-    contest, shares = open_contest()
+def test_only_the_trustee_can_decrypt_and_only_once():
+    contest, secrets = open_contest()
     close(contest)
-    trustee = trustees(contest)[0]
+    trustee, answer = device_answer(contest, secrets, 1)
     with pytest.raises(VotingError):
-        counting.submit_share(trustee=trustee, user=make_user("intruder"), share_document=share_file(shares[0]))
+        counting.submit_partial_decryption(trustee=trustee, user=make_user("intruder"), answer=answer)
+    counting.submit_partial_decryption(trustee=trustee, user=trustee.user, answer=answer)
+    with pytest.raises(NotReady):
+        counting.submit_partial_decryption(trustee=trustee, user=trustee.user, answer=answer)
+
+
+def test_a_device_refuses_totals_encrypted_to_another_key():
+    contest, secrets = open_contest()
+    other, _ = open_contest()
+    close(contest)
+    task = counting.decryption_task(trustee=trustees(contest)[0])
+    task["public_key"] = other.public_key  # a server that would have the trustee decrypt something else
+    with pytest.raises(steps.TaskError, match="not encrypted to the key of this ceremony"):
+        steps.answer(task, secrets[1])
 
 
 def test_a_tampered_box_is_not_counted():
-    contest, shares = open_contest()
+    contest, secrets = open_contest()
     vote(contest, [["Oui"], ["Non"]])
     close(contest)
-    for trustee, share in zip(trustees(contest)[:2], shares, strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt(contest, secrets)
     Ballot.objects.filter(position=1).update(tracker="f" * 64)
     with pytest.raises(VotingError):
         counting.count_contest(contest=contest)
@@ -97,11 +138,10 @@ def test_a_tampered_box_is_not_counted():
 
 
 def test_proclamation_waits_for_its_time_unless_an_officer_proclaims():
-    contest, shares = open_contest()
+    contest, secrets = open_contest()
     vote(contest, [["Oui"]])
     close(contest)
-    for trustee, share in zip(trustees(contest)[:2], shares, strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt(contest, secrets)
     counting.count_contest(contest=contest)
     with pytest.raises(NotReady):
         counting.proclaim(contest=contest)  # the scheduler, too early
@@ -111,13 +151,13 @@ def test_proclamation_waits_for_its_time_unless_an_officer_proclaims():
 
 def test_paper_voters_and_results_merge_with_online_votes():
     roll = make_ready_roll()
-    contest, shares = open_contest(roll=roll)
+    contest, secrets = open_contest(roll=roll)
     ids = option_ids(contest)
     from datetime import date
 
     online = make_user("marie")
     prove_roll_membership(contest=contest, user=online, family_name="Dupont", birth_date=date(1980, 7, 14), place="001")
-    cast_vote(contest=contest, user=online, option_ids=[ids["Oui"]])
+    vote_as(contest, online, [ids["Oui"]])
     close(contest)
     officer = make_user("officer")
 
@@ -132,8 +172,7 @@ def test_paper_voters_and_results_merge_with_online_votes():
         paper.record_paper_result(contest=contest, station="001", counts={ids["Non"]: 2}, blank=0, invalid=0, actor=officer)
     paper.record_paper_result(contest=contest, station="001", counts={ids["Non"]: 1}, blank=0, invalid=0, actor=officer)
 
-    for trustee, share in zip(trustees(contest)[1:], shares[1:], strict=True):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt(contest, secrets, indices=[2, 3])
     counting.count_contest(contest=contest)
     merged = counting.merged_results(contest)
     assert merged["online"]["counts"] == {str(ids["Oui"]): 1, str(ids["Non"]): 0}
@@ -151,13 +190,12 @@ def test_beat_task_proclaims_only_counted_contests_whose_time_has_come():
 
     from voting.tasks import proclaim_due_contests
 
-    due, due_shares = open_contest()
-    later, later_shares = open_contest()
-    for contest, shares in ((due, due_shares), (later, later_shares)):
+    due, due_secrets = open_contest()
+    later, later_secrets = open_contest()
+    for contest, secrets in ((due, due_secrets), (later, later_secrets)):
         vote(contest, [["Oui"]])
         close(contest)
-        for trustee, share in zip(trustees(contest)[:2], shares, strict=False):
-            counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+        decrypt(contest, secrets)
         counting.count_contest(contest=contest)
     Contest.objects.filter(pk=due.pk).update(proclaims_at=timezone.now() - timedelta(minutes=1))
     Contest.objects.filter(pk=later.pk).update(proclaims_at=timezone.now() + timedelta(hours=1))
@@ -170,26 +208,26 @@ def test_beat_task_proclaims_only_counted_contests_whose_time_has_come():
 def test_paper_entries_only_between_the_online_close_and_the_proclamation():
     from voting.exceptions import NotReady
 
-    contest, shares = open_contest(roll=make_ready_roll())
+    contest, secrets = open_contest(roll=make_ready_roll())
     officer = make_user("officer")
     entry = next(paper.station_entries(contest, "001"))
     with pytest.raises(NotReady):  # online vote still open
         paper.record_paper_voter(contest=contest, roll_entry=entry, actor=officer)
     close(contest)
-    for trustee, share in zip(trustees(contest)[:2], shares, strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt(contest, secrets)
     counting.count_contest(contest=contest)
     counting.proclaim(contest=contest, actor=officer)
     with pytest.raises(NotReady):  # the proclaimed result cannot change any more
         paper.record_paper_result(contest=contest, station="001", counts={}, blank=1, invalid=0, actor=officer)
 
 
-def test_shares_brought_with_objects_loaded_before_the_votes_still_count_every_vote():
-    contest, shares = open_contest()
-    stale_trustees = list(contest.trustees.order_by("index"))  # their .contest predates the votes
+def test_decryptions_made_with_objects_loaded_before_the_votes_still_count_every_vote():
+    contest, secrets = open_contest()
+    stale_trustees = list(contest.trustees.select_related("contest").order_by("index"))  # predate the votes
     vote(contest, [["Oui"], ["Oui"], ["Non"]])
     close(contest)
-    for trustee, share in zip(stale_trustees[:2], shares, strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    for trustee in stale_trustees[:2]:
+        answer = steps.answer(counting.decryption_task(trustee=trustee), secrets[trustee.index])
+        counting.submit_partial_decryption(trustee=trustee, user=trustee.user, answer=json.loads(json.dumps(answer)))
     result = counting.count_contest(contest=contest)
     assert sorted(result.online_counts.values()) == [1, 2]
