@@ -1,7 +1,6 @@
 """An election officer runs a council's paper day from the election's admin page, counts and proclaims;
 the public results merge online and paper votes."""
 
-import json
 import re
 from datetime import date
 
@@ -11,27 +10,26 @@ from playwright.sync_api import expect
 
 from councils import roles
 from councils.votes import elections
-from voting.models import PaperResult, Participation, RollEntry, Trustee
+from voting.models import PaperResult, Participation, RollEntry
 from voting.phases import Phase, contest_phase
 from voting.services import counting
-from voting.services.casting import cast_vote
 
 from tests.councils.election_factories import close_now, make_town, open_election
+from tests.voting.factories import decrypt, vote
 
 from .conftest import blocking_violations
 
 
 def closed_election():
-    """Marie voted online for Alice in the Centre; voting is closed; two trustees brought their Centre share."""
+    """Marie voted online for Alice in the Centre; voting is closed; two trustees' devices decrypted the Centre's totals."""
     town = make_town()
-    election, shares = open_election(town)
+    election, secrets = open_election(town)
     centre = election.ballots.get(council=town["centre"]).contest
     marie = get_user_model().objects.create_user("marie", "marie@example.org", "pw")
     elections.find_my_ballot(election=election, user=marie, family_name="Dupont", birth_date=date(1980, 7, 14), place="1")
-    cast_vote(contest=centre, user=marie, option_ids=[centre.options.get(label="Alice Morel").pk])
+    vote(centre, marie, [centre.options.get(label="Alice Morel").pk])
     close_now([centre, *[contest for contest in election.contests() if contest.pk != centre.pk]])
-    for trustee, share in zip(Trustee.objects.filter(contest=centre).order_by("index")[:2], shares[centre.pk], strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=json.dumps(share))
+    decrypt(centre, secrets[centre.pk], indices=[1, 2])
     return town, election, centre
 
 

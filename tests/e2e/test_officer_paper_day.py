@@ -6,33 +6,31 @@ from datetime import date
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
-from voting.models import Participation, PaperResult, RollEntry, Trustee
+from voting.models import Participation, PaperResult, RollEntry
 from voting.phases import Phase, contest_phase
 from voting.services import counting
-from voting.services.casting import cast_vote
 from voting.services.roll import prove_roll_membership
 
-from tests.voting.factories import close, make_ready_roll, make_user, open_contest, option_ids, share_file
+from tests.voting.factories import close, decrypt, make_ready_roll, make_user, open_contest, option_ids, vote
 
 from .conftest import blocking_violations
 
 OFFICER_PERMISSIONS = ["access_admin", "view_contest", "record_paper", "count_contest"]
 
 
-def closed_contest_with_shares_brought():
-    """Marie Dupont voted online; the vote is closed and two of three trustees brought their share."""
-    contest, shares = open_contest(roll=make_ready_roll())
+def closed_contest_with_totals_decrypted():
+    """Marie Dupont voted online; the vote is closed and two of three trustees' devices decrypted the totals."""
+    contest, secrets = open_contest(roll=make_ready_roll())
     marie = make_user("marie")
     prove_roll_membership(contest=contest, user=marie, family_name="Dupont", birth_date=date(1980, 7, 14), place="001")
-    cast_vote(contest=contest, user=marie, option_ids=[option_ids(contest)["Oui"]])
+    vote(contest, marie, [option_ids(contest)["Oui"]])
     close(contest)
-    for trustee, share in zip(Trustee.objects.filter(contest=contest).order_by("index")[:2], shares, strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt(contest, secrets, indices=[1, 2])
     return contest
 
 
 def test_an_officer_records_paper_votes_then_counts_and_proclaims(desktop, migrated_data, live_server, axe):
-    contest = closed_contest_with_shares_brought()
+    contest = closed_contest_with_totals_decrypted()
     officer = make_user("greffe")
     officer.user_permissions.set(Permission.objects.filter(codename__in=OFFICER_PERMISSIONS))
     jean = RollEntry.objects.get(family_name="Lefèvre")
