@@ -7,9 +7,11 @@ import pytest
 from voting import tasks
 from voting.models import Contest, Result, Trustee
 from voting.phases import Phase, contest_phase
-from voting.services import counting
+from voting.services import ceremony
+from voting.trustee import steps
+from voting.trustee.keyfile import open_key_file
 
-from .factories import close, make_contest, make_ready_roll, make_user, open_contest, sealed, share_file
+from .factories import close, decrypt, make_contest, make_ready_roll, make_user, open_contest, sealed
 from .test_admin_support import ADMIN_ACCESS, log_in, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -23,25 +25,77 @@ def phase_of(contest):
     return contest_phase(Contest.objects.get(pk=contest.pk))
 
 
-def bring_shares(contest, shares, how_many=2):
-    for trustee, share in list(zip(Trustee.objects.filter(contest=contest).order_by("index"), shares))[:how_many]:
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+def bring_shares(contest, secrets, how_many=2):
+    """After the close, the first ``how_many`` trustees decrypt the totals on their devices."""
+    decrypt(contest, secrets, indices=list(range(1, how_many + 1)))
 
 
 def officer(client):
     return log_in(client, ADMIN_ACCESS, "voting.view_contest", "voting.seal_contest", "voting.count_contest")
 
 
-def test_sealing_freezes_the_contest_and_shows_its_manifest_hash(client):
+def test_starting_the_ceremony_freezes_the_contest_and_shows_what_the_seal_waits_for(client):
     officer(client)
     contest = make_contest(roll=make_ready_roll())
 
     response = client.post(manage_url(contest, "seal"), follow=True)
 
     contest.refresh_from_db()
-    assert contest.is_sealed
-    assert contest.manifest_hash in response.content.decode()
-    assert "The vote is sealed" in messages_of(response)[0]
+    assert contest.is_frozen and not contest.is_sealed
+    assert messages_of(response) == [
+        "The key ceremony has started. Each trustee has been asked to make their part of the key."]
+    html = response.content.decode()
+    assert "Waiting for Garant 0, Garant 1, Garant 2 to make their keys." in html
+    assert html.count("not yet") == 3 * 4  # keys, polynomial, check, decryption for each trustee
+    assert f'action="{manage_url(contest, "restart_ceremony")}"' in html
+    assert f'action="{manage_url(contest, "seal")}"' not in html
+
+
+def test_the_trustees_table_follows_the_ceremony_step_by_step_until_the_seal(client):
+    officer(client)
+    contest = ceremony.start_key_ceremony(contest=make_contest())
+    trustees = list(Trustee.objects.filter(contest=contest).order_by("index"))
+    secrets = {}
+    for trustee in trustees:
+        key_file, answer = steps.new_keys(ceremony.ceremony_task(trustee=trustee), "a long passphrase", iterations=1_000)
+        secrets[trustee.index] = open_key_file(key_file, "a long passphrase")
+        ceremony.submit_ceremony_answer(trustee=trustee, user=trustee.user, answer=answer)
+    first = trustees[0]
+    first.refresh_from_db()
+    ceremony.submit_ceremony_answer(trustee=first, user=first.user,
+                                    answer=steps.answer(ceremony.ceremony_task(trustee=first), secrets[1]))
+
+    html = client.get(manage_url(contest)).content.decode()
+
+    assert "Waiting for Garant 1, Garant 2 to make their polynomial." in html
+    assert html.count("<td>done</td>") == 3 + 1  # three key sets, one polynomial
+    assert "Totals decrypted by" not in html  # not before the seal
+
+    for step in ("polynomial", "check"):
+        for trustee in trustees:
+            trustee.refresh_from_db()
+            task = ceremony.ceremony_task(trustee=trustee)
+            if task is not None:
+                ceremony.submit_ceremony_answer(trustee=trustee, user=trustee.user,
+                                                answer=steps.answer(task, secrets[trustee.index]))
+    html = client.get(manage_url(contest)).content.decode()
+    assert "The key ceremony is done: the vote is sealed with its key." in html
+    assert "Waiting for" not in html
+    assert html.count("<td>done</td>") == 3 * 3
+    assert "Totals decrypted by 0 trustees, of the 2 needed to count." in html
+    assert Contest.objects.get(pk=contest.pk).manifest_hash in html
+
+
+def test_a_complaint_that_holds_names_the_faulty_trustee_and_offers_a_restart(client):
+    officer(client)
+    contest = ceremony.start_key_ceremony(contest=make_contest())
+    Contest.objects.filter(pk=contest.pk).update(ceremony_failure={"accused": 2, "by": 1, "complaint": {}})
+
+    html = client.get(manage_url(contest)).content.decode()
+
+    assert ("Garant 1 sent a wrong share (a complaint proved it): start the ceremony again, after replacing this "
+            "trustee if need be.") in html
+    assert f'action="{manage_url(contest, "restart_ceremony")}"' in html
 
 
 def test_sealing_an_incomplete_contest_says_what_is_missing(client):
@@ -50,7 +104,7 @@ def test_sealing_an_incomplete_contest_says_what_is_missing(client):
 
     response = client.post(manage_url(contest, "seal"), follow=True)
 
-    assert not Contest.objects.get(pk=contest.pk).is_sealed
+    assert not Contest.objects.get(pk=contest.pk).is_frozen
     assert "name the trustees" in messages_of(response)[0]
 
 
@@ -94,19 +148,19 @@ def test_counting_without_enough_shares_is_refused_with_the_reason(client):
     response = client.post(manage_url(contest, "count"), follow=True)
 
     assert not Result.objects.exists()
-    assert messages_of(response) == ["2 trustees must bring their key share before counting."]
+    assert messages_of(response) == ["2 trustees must decrypt the totals before counting."]
 
 
-def test_the_page_shows_the_trustees_shares_and_offers_the_next_step_only(client):
+def test_the_page_shows_the_trustees_decryptions_and_offers_the_next_step_only(client):
     officer(client)
-    contest, shares = open_contest()
+    contest, secrets = open_contest()
     close(contest)
-    bring_shares(contest, shares, how_many=1)
+    bring_shares(contest, secrets, how_many=1)
 
     html = client.get(manage_url(contest)).content.decode()
 
-    assert "Key shares brought back: 1, of the 2 needed to count." in html
-    assert html.count("not yet") == 2 and "brought" in html  # partial decryptions: 1 of 3
+    assert "Totals decrypted by 1 trustees, of the 2 needed to count." in html
+    assert html.count("not yet") == 2 and html.count("<td>done</td>") == 3 * 3 + 1
     assert f'action="{manage_url(contest, "count")}"' in html
     assert f'action="{manage_url(contest, "seal")}"' not in html
 
