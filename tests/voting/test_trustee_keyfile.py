@@ -69,3 +69,37 @@ def test_a_device_refuses_to_go_on_when_its_own_certificate_was_replaced():
         steps.answer(task("polynomial", certificates=[impostor.to_dict(), other.to_dict()]), mine)
     polynomial = steps.answer(task("polynomial", certificates=[answer["certificate"], other.to_dict()]), mine)
     assert polynomial["step"] == "polynomial" and polynomial["polynomial"]["trustee"] == 1
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: t.update(trustee=3), lambda t: t.update(trustee="1"),
+    lambda t: t["descriptor"].pop("trustees"), lambda t: t["descriptor"].update(threshold=0),
+])
+def test_a_malformed_task_is_refused_by_name(change):
+    broken = json.loads(json.dumps(task("certificate")))
+    change(broken)
+    broken["ceremony"] = dkg.sha256_hex(broken["descriptor"])
+    with pytest.raises(steps.TaskError):
+        steps.new_keys(broken, PASSPHRASE, iterations=1_000)
+
+
+def test_a_short_passphrase_is_refused_before_any_key_is_made():
+    with pytest.raises(keyfile.KeyFileError, match="at least 12"):
+        steps.new_keys(task("certificate"), "short", iterations=1_000)
+
+
+def test_totals_under_a_key_with_another_threshold_are_refused():
+    from voting.crypto import ThresholdPublicKey, deal
+
+    descriptor = dict(CEREMONY, trustees=[{"index": 1, "name": "A"}, {"index": 2, "name": "B"}, {"index": 3, "name": "C"}])
+    context = dkg.sha256_hex(descriptor)
+    certificates, secrets = zip(*(dkg.make_certificate(context, i) for i in (1, 2, 3)))
+    polynomials = [dkg.make_polynomial(context, 2, s, certificates) for s in secrets]
+    full = dkg.combine(2, polynomials)
+    for public in (ThresholdPublicKey(1, 3, full.commitments[:1]), deal(3, 3).public):
+        decrypt = {"format": steps.TASK_FORMAT, "step": "decrypt", "trustee": 1, "descriptor": descriptor,
+                   "ceremony": context, "certificates": [c.to_dict() for c in certificates],
+                   "polynomials": [p.to_dict() for p in polynomials], "manifest_hash": "ab" * 32,
+                   "public_key": public.to_dict(), "encrypted_sums": []}
+        with pytest.raises(steps.TaskError, match="not encrypted to the key of this ceremony"):
+            steps.answer(decrypt, secrets[0])

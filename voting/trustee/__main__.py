@@ -21,7 +21,7 @@ from . import keyfile, steps
 
 def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
     if args.passphrase_file:
-        return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\n")
+        return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
     passphrase = getpass.getpass("Passphrase of your key file: ")
     if confirm and getpass.getpass("Type it again: ") != passphrase:
         raise steps.TaskError("the two passphrases differ")
@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
             answer = steps.answer(task, secrets)
     except (steps.TaskError, keyfile.KeyFileError) as error:
         print(f"Refused: {error}.", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        print("Refused: the task file is malformed; download it again from your trustee page.", file=sys.stderr)
         return 1
     out.write_text(json.dumps(answer, indent=2), encoding="utf-8")
     what = "a complaint: upload it, the officer will be told who sent a wrong share" if "complaint" in answer else step

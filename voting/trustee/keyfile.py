@@ -104,10 +104,12 @@ def open_key_file(document: object, passphrase: str, *, ceremony: str | None = N
         if isinstance(error, KeyFileError):
             raise
         raise KeyFileError("the key file is damaged") from None
+    if type(header["trustee"]) is not int:
+        raise KeyFileError("the key file is damaged")
     try:
         values = json.loads(plaintext)
         secrets = TrusteeSecrets(
-            int(header["trustee"]), scalar_from_hex(values["signing"], nonzero=True),
+            header["trustee"], scalar_from_hex(values["signing"], nonzero=True),
             scalar_from_hex(values["encryption"], nonzero=True),
         )
     except (DecodeError, KeyError, TypeError, ValueError):

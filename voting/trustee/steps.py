@@ -48,8 +48,13 @@ def _task(task: object, step: str | None = None) -> Mapping[str, object]:
         raise TaskError("this is not a Parvis trustee task")
     if step is not None and task["step"] != step:
         raise TaskError(f"this task is for the step {task['step']!r}, not {step!r}")
-    if dkg.sha256_hex(task.get("descriptor")) != task.get("ceremony"):
+    descriptor = task.get("descriptor")
+    if dkg.sha256_hex(descriptor) != task.get("ceremony"):
         raise TaskError("the task's ceremony does not match its description")
+    trustees, threshold, trustee = descriptor.get("trustees"), descriptor.get("threshold"), task.get("trustee")  # type: ignore[union-attr]
+    if not isinstance(trustees, list) or type(threshold) is not int or not 1 <= threshold <= len(trustees) \
+            or type(trustee) is not int or not 1 <= trustee <= len(trustees):
+        raise TaskError("the task's ceremony is malformed")
     return task
 
 
@@ -92,6 +97,8 @@ def _polynomials(task: Mapping[str, object], certificates) -> tuple[dkg.Polynomi
 def new_keys(task: object, passphrase: str, *, iterations: int = keyfile.ITERATIONS) -> tuple[dict, dict]:
     """Step 1: draw this trustee's keys; return (key file to keep, answer to upload)."""
     task = _task(task, "certificate")
+    if len(passphrase) < keyfile.MIN_PASSPHRASE:
+        raise keyfile.KeyFileError(f"the passphrase must have at least {keyfile.MIN_PASSPHRASE} characters")
     certificate, secrets = dkg.make_certificate(str(task["ceremony"]), int(task["trustee"]))  # type: ignore[arg-type]
     label = str(task["descriptor"].get("title", ""))  # type: ignore[union-attr]
     sealed = keyfile.seal(secrets, ceremony=str(task["ceremony"]), passphrase=passphrase, label=label,
@@ -129,7 +136,11 @@ def _decrypt(task: Mapping[str, object], polynomials, secrets: dkg.TrusteeSecret
         sums = [Ciphertext.from_dict(c, allow_identity=True) for c in task["encrypted_sums"]]  # type: ignore[union-attr]
     except (DecodeError, KeyError, TypeError):
         raise TaskError("the encrypted totals are malformed") from None
-    if public != dkg.combine(public.threshold, polynomials):
+    threshold = task["descriptor"]["threshold"]  # type: ignore[index]
+    if public.threshold != threshold or public != dkg.combine(threshold, polynomials):
         raise TaskError("the totals are not encrypted to the key of this ceremony")
+    manifest_hash = task.get("manifest_hash")
+    if not isinstance(manifest_hash, str) or len(manifest_hash) != 64:
+        raise TaskError("the task does not say which vote's totals these are")
     share = dkg.derive_share(str(task["ceremony"]), polynomials, secrets, public)
-    return partial_decrypt(share, public, sums, str(task["manifest_hash"])).to_dict()
+    return partial_decrypt(share, public, sums, manifest_hash).to_dict()
