@@ -134,7 +134,7 @@ def audit(request, pk):
     if data is None or not isinstance(data.get("ballot"), str):
         return JsonResponse({"error": _("This is not an audit request.")}, status=400)
     try:
-        audited = audit_ballot(contest=contest, payload=data["ballot"], choices=data.get("choices"),
+        audited = audit_ballot(contest=contest, user=request.user, payload=data["ballot"], choices=data.get("choices"),
                                nonces=data.get("nonces"))
     except VotingError as error:
         return JsonResponse({"error": str(error.message)}, status=400)

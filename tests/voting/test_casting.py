@@ -136,25 +136,48 @@ def test_an_audited_ballot_is_published_and_can_never_be_cast():
     ballot, choices, nonces = encrypted(contest, ["Non"])
     reveal = [scalar_to_hex(n) for n in nonces]
     with pytest.raises(InvalidBallot):  # a device showing "Non" but having encrypted "Oui" is caught
-        audit_ballot(contest=contest, payload=ballot.to_json(), choices=[1, 0, 0], nonces=reveal)
+        audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=[1, 0, 0], nonces=reveal)
     with pytest.raises(InvalidBallot):
-        audit_ballot(contest=contest, payload=ballot.to_json(), choices=choices, nonces=reveal[::-1])
+        audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=choices, nonces=reveal[::-1])
     assert not AuditedBallot.objects.exists()
-    audited = audit_ballot(contest=contest, payload=ballot.to_json(), choices=choices, nonces=reveal)
+    audited = audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=choices, nonces=reveal)
     assert audited.tracker == ballot.hash and audited_labels(contest, audited) == ["Non"]
-    assert audit_ballot(contest=contest, payload=ballot.to_json(), choices=choices, nonces=reveal) == audited
+    assert audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=choices, nonces=reveal) == audited
     with pytest.raises(AuditedBallotCast):  # its content is public: casting it would reveal the vote
         cast_ballot(contest=contest, user=resident, payload=ballot.to_json())
     assert Participation.objects.count() == 0
     cast_ballot(contest=contest, user=resident, payload=encrypted(contest, ["Non"])[0].to_json())  # afresh: fine
 
 
+def test_only_voters_audit_and_only_a_few_times():
+    from voting.services import casting
+
+    contest, _ = open_contest()
+    ballot, choices, nonces = encrypted(contest, ["Oui"])
+    reveal = [scalar_to_hex(n) for n in nonces]
+    with pytest.raises(NotEligible):
+        audit_ballot(contest=contest, user=make_user("unconfirmed", verified=False), payload=ballot.to_json(),
+                     choices=choices, nonces=reveal)
+    resident = make_user("curious")
+    for _ in range(casting.MAX_AUDITS):
+        ballot, choices, nonces = encrypted(contest, ["Oui"])
+        audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=choices,
+                     nonces=[scalar_to_hex(n) for n in nonces])
+    from voting.exceptions import TooManyAttempts
+
+    with pytest.raises(TooManyAttempts):
+        audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=choices,
+                     nonces=[scalar_to_hex(n) for n in nonces])
+    assert AuditedBallot.objects.count() == casting.MAX_AUDITS
+
+
 def test_no_audit_outside_the_vote():
     contest, _ = open_contest()
+    resident = make_user("amina")
     ballot, choices, nonces = encrypted(contest, ["Oui"])
     close(contest)
     with pytest.raises(VoteNotOpen):
-        audit_ballot(contest=contest, payload=ballot.to_json(), choices=choices, nonces=[scalar_to_hex(n) for n in nonces])
+        audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=choices, nonces=[scalar_to_hex(n) for n in nonces])
 
 
 def test_roll_contests_need_the_roll_proof_first():

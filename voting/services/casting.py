@@ -13,13 +13,14 @@ The ballot is appended to the hash chain and the running sums in batches
 """
 
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import crypto
 from ..crypto.errors import DecodeError
-from ..exceptions import AuditedBallotCast, InvalidBallot, NotEligible, VoteNotOpen
+from ..exceptions import AuditedBallotCast, InvalidBallot, NotEligible, TooManyAttempts, VoteNotOpen
 from ..manifest import ballot_parameters
 from ..models import AuditedBallot, Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
@@ -77,15 +78,25 @@ def cast_ballot(*, contest: Contest, user, payload: str, tracker: str | None = N
     return append_ballot(contest=contest, voter=voter, ballot=ballot, now=now)
 
 
-def audit_ballot(*, contest: Contest, payload: str, choices: list, nonces: list, now=None) -> AuditedBallot:
+MAX_AUDITS = 10
+"""Audits per voter and contest in a day: plenty to check a device, too few to flood the public list."""
+
+
+def audit_ballot(*, contest: Contest, user, payload: str, choices: list, nonces: list, now=None) -> AuditedBallot:
     """Publish a ballot the voter chose to open rather than cast (Benaloh's challenge).
 
-    The ballot must be valid and its revealed choices and randomness must
-    re-encrypt to it exactly; it is then kept, public and uncastable.
-    Raises InvalidBallot otherwise, nothing written.
+    Only someone who may vote in the contest audits, at most
+    :data:`MAX_AUDITS` times. The ballot must be valid and its revealed
+    choices and randomness must re-encrypt to it exactly; it is then kept,
+    public and uncastable, with nothing that names the voter. Raises
+    InvalidBallot otherwise, nothing written.
     """
     if contest_phase(contest, now or timezone.now()) is not Phase.OPEN:
         raise VoteNotOpen()
+    voter_for(contest=contest, user=user)
+    key = f"voting:audits:{contest.pk}:{user.pk}"
+    if cache.get(key, 0) >= MAX_AUDITS:
+        raise TooManyAttempts()
     ballot = decode_ballot(contest, payload)
     params = contest_parameters(contest)
     try:
@@ -96,6 +107,10 @@ def audit_ballot(*, contest: Contest, payload: str, choices: list, nonces: list,
     if not valid:
         raise InvalidBallot(_("The revealed choices do not match this encrypted ballot: your device did not "
                               "encrypt what it shows. Do not vote with this device; tell the town hall."))
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 24 * 3600)
     audited, _created = AuditedBallot.objects.get_or_create(
         contest=contest, tracker=ballot.hash, defaults={"payload": payload, "choices": choices, "nonces": nonces},
     )
