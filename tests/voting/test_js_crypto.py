@@ -216,6 +216,7 @@ def _manifests() -> list[dict[str, object]]:
     return [
         {"manifest": {"rule": "single", "options": options[:4], "allow_blank": False}, "chosen": [2]},
         {"manifest": {"rule": "single", "options": options[:4], "allow_blank": True}, "chosen": []},
+        {"manifest": {"rule": "single", "options": options[:4], "allow_blank": True}, "chosen": [3]},
         {
             "manifest": {"rule": "approval", "options": options[:5], "max_choices": 3, "allow_blank": 1},
             "chosen": [0, 4],

@@ -15,15 +15,17 @@
 // secp256k1 Point objects, the identity being Point.ZERO (encoded "00").
 //
 // Speed. What a ballot costs is its scalar multiplications by G and by the
-// election public key Y (per slot: 2-3 by Y, ~4 by G). Both use noble's
-// precomputed windows: G's table is set to 8-bit windows here and Y's is built
-// once per key (PUBLIC_KEY_WINDOW) and cached. Measured with
-// bench/js_encrypt.py for a 12-candidate, 3-seat contest with a blank slot
-// (13 slots, a 3-branch sum proof), median of 20 ballots:
-//   headless Chromium 156 (2-core machine): ~28 ms per ballot, plus ~60 ms once
-//     per public key for its table (the first ballot of a page);
-//   Node 20: ~24 ms per ballot, ~50 ms once per key.
-// Verifying the same ballot (multiplyUnsafe, no secrets) takes ~40-60 ms.
+// election public key Y: per slot 4 by G and 3 by Y (noble's constant-time
+// multiply on 6-bit precomputed tables, ~0.7 ms each in Node 20, less in
+// Chromium); the blank slot's weighting and verification use the faster
+// variable-time code, on public values only. Measured with bench/js_encrypt.py
+// for a 12-candidate, 3-seat contest with a blank slot (13 ciphertexts, 13
+// 0/1 proofs, a 3-branch sum proof), on the shared 2-core development machine
+// while other test suites ran (load 5-7), so the ranges are wide:
+//   headless Chromium 156: median 29-37 ms per ballot (min 24 ms); 27-34 ms
+//     once for the tables (preparePublicKey, run it when the page loads); the
+//     first ballot 57-198 ms (cold JIT); verifying one 48-57 ms;
+//   Node 20.20: median 100-160 ms loaded, 75-87 ms on a quieter machine.
 //
 // Side channels: the nonces are multiplied with noble's constant-time
 // multiply(), but BigInt arithmetic on them (reductions, the proofs'
@@ -306,9 +308,11 @@ function publicKeyPoint(value) {
   return point;
 }
 
-/** Build Y's multiplication table now (e.g. when the ballot page loads) instead of on the first ballot. */
+/** Build the multiplication tables of Y and G now (when the ballot page loads) rather than
+ * during the voter's first click. */
 export function preparePublicKey(publicKey) {
   publicKeyPoint(publicKey);
+  Point.BASE.multiply(1n); // noble builds G's table lazily, on its first use
 }
 
 export function ciphertextToDict(ciphertext) {
