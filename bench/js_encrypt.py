@@ -97,9 +97,15 @@ def in_node(runs: int) -> dict:
     url = (STATIC / "js" / "crypto.js").as_uri()
     script = f"const measure = {MEASURE};\nconsole.log(JSON.stringify(await measure({json.dumps(url)}, {runs})));"
     run = subprocess.run(
-        [node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True, cwd=ROOT
+        [node, "--input-type=module", "-e", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
-    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     return {**json.loads(run.stdout), "engine": f"Node {version}"}
 
 
@@ -119,9 +125,13 @@ def report(result: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=20, help="ballots timed after the first (default 20)")
+    parser.add_argument(
+        "--runs", type=int, default=20, help="ballots timed after the first (default 20)"
+    )
     args = parser.parse_args()
-    print("12 candidates, 3 seats, blank slot (13 ciphertexts, 13 0/1 proofs, a 3-branch sum proof)")
+    print(
+        "12 candidates, 3 seats, blank slot (13 ciphertexts, 13 0/1 proofs, a 3-branch sum proof)"
+    )
     print(report(in_chromium(args.runs)))
     print(report(in_node(args.runs)))
 

@@ -31,7 +31,7 @@ import pytest
 from voting.crypto import ballot as ballot_module
 from voting.crypto import proofs as proofs_module
 from voting.crypto.ballot import Ballot, ContestParameters, encrypt_ballot, verify_ballot
-from voting.crypto.elgamal import Ciphertext, encrypt, sum_ciphertexts
+from voting.crypto.elgamal import encrypt, sum_ciphertexts
 from voting.crypto.errors import DecodeError
 from voting.crypto.group import (
     GENERATOR,
@@ -214,22 +214,41 @@ def _scalar_vectors() -> list[dict[str, object]]:
 def _manifests() -> list[dict[str, object]]:
     options = [{"id": f"o{i}"} for i in range(12)]
     return [
-        {"manifest": {"rule": "single", "options": options[:4], "allow_blank": False}, "chosen": [2]},
-        {"manifest": {"rule": "single", "options": options[:4], "allow_blank": True}, "chosen": []},
-        {"manifest": {"rule": "single", "options": options[:4], "allow_blank": True}, "chosen": [3]},
         {
-            "manifest": {"rule": "approval", "options": options[:5], "max_choices": 3, "allow_blank": 1},
+            "manifest": {"rule": "single", "options": options[:4], "allow_blank": False},
+            "chosen": [2],
+        },
+        {"manifest": {"rule": "single", "options": options[:4], "allow_blank": True}, "chosen": []},
+        {
+            "manifest": {"rule": "single", "options": options[:4], "allow_blank": True},
+            "chosen": [3],
+        },
+        {
+            "manifest": {
+                "rule": "approval",
+                "options": options[:5],
+                "max_choices": 3,
+                "allow_blank": 1,
+            },
             "chosen": [0, 4],
         },
         {
-            "manifest": {"rule": "approval", "options": options[:2], "max_choices": 9, "allow_blank": []},
+            "manifest": {
+                "rule": "approval",
+                "options": options[:2],
+                "max_choices": 9,
+                "allow_blank": [],
+            },
             "chosen": [],
         },
         {
             "manifest": {"rule": "plurality", "options": options, "seats": 3, "allow_blank": True},
             "chosen": [1, 5, 11],
         },
-        {"manifest": {"rule": "knapsack", "options": options[:6], "allow_blank": False}, "chosen": [0, 1]},
+        {
+            "manifest": {"rule": "knapsack", "options": options[:6], "allow_blank": False},
+            "chosen": [0, 1],
+        },
     ]
 
 
@@ -295,7 +314,7 @@ def _build_vectors() -> tuple[dict, dict]:
         "canonical_json": [
             {"b": 1, "a": [1, "x", None, True, False], "n": -5, "big": 2**53 - 1},
             {"é": "\x7f\u00e9\U0001f600", "\ufb01": 1, "\U0001f600": 2, "z": {"y": {}, "x": []}},
-            {"ctl": "\n\t\x01\x1f\"\\/<>&", "": ""},
+            {"ctl": '\n\t\x01\x1f"\\/<>&', "": ""},
         ],
         "shapes": _manifests(),
         "replayed_ballots": [],
@@ -323,8 +342,12 @@ def _build_vectors() -> tuple[dict, dict]:
             if number == 0:
                 cases += [(label, params, copy) for label, copy in _tampered(data)]
                 other = ContestParameters(
-                    KEY, params.n_options, params.min_choices, params.max_choices,
-                    context=params.context + "x", blank=params.blank,
+                    KEY,
+                    params.n_options,
+                    params.min_choices,
+                    params.max_choices,
+                    context=params.context + "x",
+                    blank=params.blank,
                 )
                 cases.append(("wrong context", other, data))
             for label, case_params, case in cases:
@@ -332,7 +355,10 @@ def _build_vectors() -> tuple[dict, dict]:
                 expected["verify"].append((label, _python_verifies(case_params, case)))
 
             flipped = [1 - choices[0], *choices[1:]]
-            other_nonces = [scalar_to_hex(scalar_from_hex(nonces[0]) % (ORDER - 1) + 1), *nonces[1:]]
+            other_nonces = [
+                scalar_to_hex(scalar_from_hex(nonces[0]) % (ORDER - 1) + 1),
+                *nonces[1:],
+            ]
             for label, audit_choices, audit_nonces, ok in [
                 ("true nonces", choices, nonces, True),
                 ("wrong choice", flipped, nonces, False),
@@ -341,7 +367,12 @@ def _build_vectors() -> tuple[dict, dict]:
                 ("missing nonce", choices, nonces[:-1], False),
             ]:
                 vectors["audits"].append(
-                    {"params": _params_dict(params), "ballot": data, "choices": audit_choices, "nonces": audit_nonces}
+                    {
+                        "params": _params_dict(params),
+                        "ballot": data,
+                        "choices": audit_choices,
+                        "nonces": audit_nonces,
+                    }
                 )
                 expected["audits"].append((label, ok))
 
@@ -363,7 +394,8 @@ def _build_vectors() -> tuple[dict, dict]:
     # Python ballots, plus a sum whose alpha cancels out (nonces r and n - r).
     seat_ballots = [b for b, _, _ in expected["python_ballots"][5:8]]
     sums = [
-        sum_ciphertexts(b.ciphertexts[slot] for b in seat_ballots) for slot in range(SEATS_BLANK.n_slots)
+        sum_ciphertexts(b.ciphertexts[slot] for b in seat_ballots)
+        for slot in range(SEATS_BLANK.n_slots)
     ]
     counts = [sum(c[slot] for c in BALLOTS[2][1]) for slot in range(SEATS_BLANK.n_slots)]
     sums.append(encrypt(KEY, 1, 5) + encrypt(KEY, 1, ORDER - 5))
@@ -372,7 +404,9 @@ def _build_vectors() -> tuple[dict, dict]:
     share = DEALT.shares[0]
     python_partial = partial_decrypt(DEALT.shares[2], DEALT.public, sums, CONTEXT)
     forged = PartialDecryption(
-        python_partial.trustee, (python_partial.factors[1], *python_partial.factors[1:]), python_partial.proofs
+        python_partial.trustee,
+        (python_partial.factors[1], *python_partial.factors[1:]),
+        python_partial.proofs,
     )
     relabelled = PartialDecryption(2, python_partial.factors, python_partial.proofs)
     with replayable("partial") as draws:
@@ -412,6 +446,7 @@ def interop(tmp_path_factory):
         text=True,
         timeout=120,
         cwd=ROOT,
+        check=False,  # the assertion below shows Node's error output
     )
     assert run.returncode == 0, f"interop.mjs failed:\n{run.stderr}"
     return vectors, expected, json.loads(target.read_text(encoding="utf-8"))
@@ -445,7 +480,9 @@ def test_points_and_scalars_decode_exactly_when_python_accepts_them(interop):
             assert not result["ok"], case
         else:
             assert result == {"ok": True, "value": python}, case
-    assert [r["ok"] for r in results["points"]].count(True) == 3  # the test cases are not all trivially bad
+    assert [r["ok"] for r in results["points"]].count(
+        True
+    ) == 3  # the test cases are not all trivially bad
 
 
 def test_encrypt_with_fixed_nonces_matches(interop):
@@ -517,10 +554,17 @@ def test_js_ballots_pass_pythons_checks(interop):
         assert not result["audit_wrong_choice"] and not result["audit_wrong_nonces"]
         # The revealed nonces are the ones used: Python re-encrypts the choices with them.
         assert [
-            encrypt(params.public_key, m, scalar_from_hex(r)) for m, r in zip(case["choices"], result["nonces"])
+            encrypt(params.public_key, m, scalar_from_hex(r))
+            for m, r in zip(case["choices"], result["nonces"])
         ] == list(ballot.ciphertexts)
-    seats = [r["ms"] for c, r in zip(vectors["js_ballots"], results["js_ballots"]) if c["params"]["n_options"] == 12]
-    print(f"\ncrypto.js in Node: 12 candidates, 3 seats, blank slot: {', '.join(f'{ms:.0f}' for ms in seats)} ms")
+    seats = [
+        r["ms"]
+        for c, r in zip(vectors["js_ballots"], results["js_ballots"])
+        if c["params"]["n_options"] == 12
+    ]
+    print(
+        f"\ncrypto.js in Node: 12 candidates, 3 seats, blank slot: {', '.join(f'{ms:.0f}' for ms in seats)} ms"
+    )
 
 
 def test_js_refuses_the_choices_python_refuses(interop):
@@ -536,7 +580,9 @@ def test_threshold_decryption_interoperates(interop):
     assert js["verification_keys"] == [key.to_hex() for key in DEALT.public.verification_keys]
     assert js["replayed"] == theirs["replayed"]
     assert js["verify_python"] == theirs["verify_python"] == [True, False, False]
-    assert not js["wrong_share"]["ok"] and js["wrong_share"]["error"].startswith("InvalidShareError")
+    assert not js["wrong_share"]["ok"] and js["wrong_share"]["error"].startswith(
+        "InvalidShareError"
+    )
 
     sums = theirs["sums"]
     partial = PartialDecryption.from_dict(js["fresh"])

@@ -213,12 +213,24 @@ const utf8 = new TextEncoder();
 function utf8Strict(text) {
   // Python's str.encode("utf-8") refuses lone surrogates; TextEncoder would
   // silently replace them with U+FFFD and hash something else.
-  const wellFormed =
-    typeof text.isWellFormed === "function"
-      ? text.isWellFormed()
-      : !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
-  if (!wellFormed) throw new TypeError("strings with lone surrogates cannot be encoded as UTF-8");
+  if (!(typeof text.isWellFormed === "function" ? text.isWellFormed() : isWellFormed(text))) {
+    throw new TypeError("strings with lone surrogates cannot be encoded as UTF-8");
+  }
   return utf8.encode(text);
+}
+
+function isWellFormed(text) {
+  // String.prototype.isWellFormed for older browsers (no regex lookbehind: Safari < 16.4).
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) return false;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    }
+  }
+  return true;
 }
 
 function frame(tag, payload) {
