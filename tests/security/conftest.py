@@ -27,7 +27,7 @@ WATCHED_MODELS = [
     "budget.Idea", "budget.IdeaRevision", "budget.FinalistVote", "wagtailimages.Image", "wagtaildocs.Document",
     "councils.Council", "councils.Candidate", "councils.ElectionBallot", "councils.ConsultationBallot",
     "voting.Contest", "voting.Option", "voting.Voter", "voting.Participation", "voting.Ballot", "voting.Trustee",
-    "voting.TrusteeShare", "voting.VoterRoll", "voting.RollEntry", "voting.Result", "voting.PaperResult",
+    "voting.AuditedBallot", "voting.VoterRoll", "voting.RollEntry", "voting.Result", "voting.PaperResult",
     "voting.AuditEvent", "wagtailcore.Page", "wagtailcore.Revision",
     "volunteering.Association", "volunteering.Representative", "volunteering.Mission", "volunteering.Offer",
 ]

@@ -74,8 +74,20 @@ def consultation_choice(town):
     return {f"q{contest.pk}-choice": str(contest.options.order_by("position").first().pk)}
 
 
-def contest_choice(town):
-    return {"choice": str(town.contest.options.order_by("position").first().pk)}
+def contest_ballot(town):
+    """What the voter's device posts: the encrypted ballot (canonical JSON) and its tracker, never a choice in clear."""
+    from voting.voter import encrypt_choice
+
+    contest = town.contest
+    ballot = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key,
+                            [contest.options.order_by("position").first().pk])[0]
+    return {"ballot": ballot.to_json(), "tracker": ballot.hash}
+
+
+def trustee_url(name):
+    from django.urls import reverse
+
+    return lambda town: reverse(f"voting:{name}", args=[town.trustee.pk])
 
 
 FORMS = [
@@ -99,15 +111,13 @@ FORMS = [
              id_fields=("choice",)),
     Endpoint("contest roll proof", lambda t: f"/vote/{t.contest.pk}/inscription/",
              lambda t: roll_data(f"roll{t.contest.pk}")(t), user="other", text_fields=("family_name", "place")),
-    Endpoint("contest confirm", lambda t: f"/vote/{t.contest.pk}/confirmer/", contest_choice, user="other",
-             id_fields=("choice",)),
-    Endpoint("contest cast", lambda t: f"/vote/{t.contest.pk}/voter/", contest_choice, user="other",
-             id_fields=("choice",)),
+    Endpoint("contest cast", lambda t: f"/vote/{t.contest.pk}/voter/", contest_ballot, user="other"),
+    Endpoint("ballot audit", lambda t: f"/vote/{t.contest.pk}/auditer/", lambda t: {}, user="other"),
     Endpoint("association registration", lambda t: "/mon-benevolat/associations/inscrire/", association_data,
              user="other", text_fields=("name", "description", "contact_phone", "website"), id_fields=("council",)),
     Endpoint("mission post", lambda t: f"/mon-benevolat/associations/{t.association.pk}/missions/nouvelle/",
              mission_data, text_fields=("title", "description", "place"), id_fields=("council", "skills")),
     Endpoint("volunteer offer", lambda t: t.mission_url(), lambda t: {"message": "Je viens !", "age_confirmed": "on"},
              user="other", text_fields=("message",)),
-    Endpoint("trustee share download", lambda t: f"/vote/garant/{t.trustee.pk}/cle/", lambda t: {}, user="trustee"),
+    Endpoint("trustee answer", trustee_url("trustee_answer"), lambda t: {}, user="trustee"),
 ]

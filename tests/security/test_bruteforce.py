@@ -19,7 +19,7 @@ RIGHT = {"family_name": "Dupont", "birth_date": "1980-07-14", "place": "1"}
 
 @pytest.fixture
 def roll_contest():
-    contest, _shares = open_contest(roll=make_ready_roll(), title="Élection")
+    contest, _secrets = open_contest(roll=make_ready_roll(), title="Élection")
     return contest
 
 
@@ -93,7 +93,7 @@ def test_election_roll_proof_counts_against_the_address_too(town):
 
     from councils.votes import elections
 
-    from ..councils.election_factories import candidate, download_shares, open_now
+    from ..councils.election_factories import candidate, open_now, play_ceremonies
     from ..voting.factories import make_user
 
     election = town.election
@@ -102,7 +102,7 @@ def test_election_roll_proof_counts_against_the_address_too(town):
     for council, name in [(town.town["centre"], "Alice"), (town.town["pres"], "Denis")]:
         candidate(election, council, name)
     sealed = elections.seal_ballots(election=election, actor=make_user("officier", is_staff=True))
-    download_shares(sealed)
+    play_ceremonies(sealed)
     open_now(sealed)
     wrong = {"roll-family_name": "Inconnu", "roll-birth_date": "1990-01-01", "roll-place": "1"}
     for account in range(MAX_ATTEMPTS_PER_SOURCE // MAX_ATTEMPTS + 1):

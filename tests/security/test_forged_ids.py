@@ -48,12 +48,13 @@ def test_forged_ids_in_forms_are_refused(town, nothing_changed, endpoint):
 
 
 @pytest.mark.parametrize("path", [
-    "/vote/999999/", "/vote/999999/verifier/", "/vote/0/record.json", "/vote/garant/999999/cle/",
+    "/vote/999999/", "/vote/999999/verifier/", "/vote/0/record.json", "/vote/garant/999999/",
+    "/vote/garant/999999/tache.json", "/vote/garant/999999/reponse/",
 ])
 def test_unknown_contests_and_trustees_are_not_found(town, path):
     client = Client()
     client.force_login(town.other)
-    response = client.post(path) if "garant" in path else client.get(path)
+    response = client.post(path) if path.endswith("/reponse/") else client.get(path)
     assert response.status_code == 404
 
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from budget.models import Idea
 
@@ -58,29 +59,39 @@ def test_another_resident_cannot_edit_an_idea(town, nothing_changed):
     assert Idea.objects.get(pk=town.idea.pk).title == town.idea.title
 
 
-def test_a_trustee_cannot_take_or_bring_back_another_trustee_s_share(town, nothing_changed):
-    from voting.services import setup
+def test_a_trustee_cannot_see_fetch_or_answer_another_trustee_s_task(town, nothing_changed):
+    from voting.services import ceremony
+    from voting.simulation import DEMO_PASSPHRASE
+    from voting.trustee import steps
 
     from ..voting.factories import make_contest
 
-    contest = setup.seal_contest(contest=make_contest(title="Scellé"))
+    contest = ceremony.start_key_ceremony(contest=make_contest(title="En cérémonie"))
     mine, theirs = list(contest.trustees.order_by("index"))[:2]
+    # Even holding a valid answer made for the other trustee's task, an intruder cannot post it as theirs.
+    _sealed_key_file, answer = steps.new_keys(ceremony.ceremony_task(trustee=theirs), DEMO_PASSPHRASE, iterations=1_000)
     for intruder in (mine.user, town.other):
         client = as_user(intruder)
         with nothing_changed():
-            download = client.post(f"/vote/garant/{theirs.pk}/cle/")
-            upload = client.post(f"/vote/garant/{theirs.pk}/depot/", {"share_file": ""})
-        assert download.status_code == upload.status_code == 404
+            page = client.get(reverse("voting:trustee_page", args=[theirs.pk]))
+            task = client.get(reverse("voting:trustee_task", args=[theirs.pk]))
+            posted = client.post(reverse("voting:trustee_answer", args=[theirs.pk]), json.dumps(answer),
+                                 content_type="application/json")
+        assert page.status_code == task.status_code == posted.status_code == 404
     listed = as_user(mine.user).get("/vote/garant/").context["trusteeships"]
-    assert [trustee.pk for trustee, _phase in listed] == [mine.pk]
+    assert [trustee.pk for trustee, *_rest in listed] == [mine.pk]
 
 
 def test_a_receipt_page_names_no_voter(town):
+    from voting.voter import encrypt_choice
+
     client = as_user(town.other)
     contest = town.contest
-    option = str(contest.options.order_by("position").first().pk)
-    cast = client.post(f"/vote/{contest.pk}/voter/", {"choice": option})
+    ballot = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key,
+                            [contest.options.order_by("position").first().pk])[0]
+    cast = client.post(f"/vote/{contest.pk}/voter/", {"ballot": ballot.to_json(), "tracker": ballot.hash})
     receipt_url = cast["Location"]
+    assert ballot.hash in receipt_url
     html = Client().get(receipt_url).content.decode()  # anyone holding the receipt, not logged in
     assert "voisin@example.org" not in html and "Voisin" not in html
 

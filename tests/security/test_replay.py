@@ -1,12 +1,17 @@
-"""Replayed requests: the same vote, answers, share or application posted again count once."""
+"""Replayed requests: the same vote, answers, trustee's answer or application posted again count once."""
+
+import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from councils.models import Candidate
-from voting.models import Ballot, Participation, TrusteeShare
-
-from voting.services import setup
+from voting.models import Ballot, Participation
+from voting.services import ceremony
+from voting.simulation import DEMO_PASSPHRASE
+from voting.trustee import steps
+from voting.voter import encrypt_choice
 
 from ..voting.factories import make_contest
 
@@ -19,25 +24,27 @@ def voter(town) -> Client:
     return client
 
 
+def encrypted(contest, position: int) -> dict:
+    """What the voter's device posts for the option at ``position``: the encrypted ballot and its tracker."""
+    option = contest.options.order_by("position")[position]
+    ballot = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key, [option.pk])[0]
+    return {"ballot": ballot.to_json(), "tracker": ballot.hash}
+
+
 def test_a_replayed_cast_request_records_one_ballot(town, nothing_changed):
     client = voter(town)
     contest = town.contest
-    option = str(contest.options.order_by("position").first().pk)
-    confirm = client.post(f"/vote/{contest.pk}/confirmer/", {"choice": option})
-    assert confirm.status_code == 200
-    first = client.post(f"/vote/{contest.pk}/voter/", {"choice": option})
+    posted = encrypted(contest, 0)
+    first = client.post(f"/vote/{contest.pk}/voter/", posted)
     assert first.status_code == 302 and "/recu/" in first["Location"]
     assert Ballot.objects.filter(contest=contest).count() == 1
 
     with nothing_changed():
-        # The same request again, the confirmation page's form re-posted, and another choice.
-        again = client.post(f"/vote/{contest.pk}/voter/", {"choice": option}, follow=True)
-        reconfirmed = client.post(f"/vote/{contest.pk}/confirmer/", {"choice": option})
-        other = str(contest.options.order_by("position").last().pk)
-        changed_mind = client.post(f"/vote/{contest.pk}/voter/", {"choice": other}, follow=True)
+        # The same request again, and another choice encrypted afresh.
+        again = client.post(f"/vote/{contest.pk}/voter/", posted, follow=True)
+        changed_mind = client.post(f"/vote/{contest.pk}/voter/", encrypted(contest, 1), follow=True)
     assert again.status_code == changed_mind.status_code == 200
-    assert "déjà voté" in again.content.decode()
-    assert reconfirmed.status_code in (200, 302)
+    assert "déjà voté" in again.content.decode() and "déjà voté" in changed_mind.content.decode()
     assert Participation.objects.filter(contest=contest).count() == 1
 
 
@@ -53,17 +60,21 @@ def test_a_replayed_consultation_cast_records_one_ballot_per_question(town, noth
     assert Ballot.objects.filter(contest=contest).count() == 1
 
 
-def test_a_key_share_is_handed_out_once(town, nothing_changed):
-    contest = setup.seal_contest(contest=make_contest(title="À sceller"))
+def test_a_replayed_trustee_answer_is_refused_and_changes_nothing(town, nothing_changed):
+    contest = ceremony.start_key_ceremony(contest=make_contest(title="À sceller"))
     trustee = contest.trustees.order_by("index").first()
     client = Client(raise_request_exception=True)
     client.force_login(trustee.user)
-    first = client.post(f"/vote/garant/{trustee.pk}/cle/")
-    assert first.status_code == 200 and first["Content-Type"] == "application/json"
+    task = client.get(reverse("voting:trustee_task", args=[trustee.pk])).json()
+    _key_file, answer = steps.new_keys(task, DEMO_PASSPHRASE, iterations=1_000)
+    url = reverse("voting:trustee_answer", args=[trustee.pk])
+    first = client.post(url, json.dumps(answer), content_type="application/json")
+    assert first.status_code == 200 and "message" in first.json()
+    trustee.refresh_from_db()
+    assert trustee.certificate == answer["certificate"]
     with nothing_changed():
-        second = client.post(f"/vote/garant/{trustee.pk}/cle/", follow=True)
-    assert second.status_code == 200 and second["Content-Type"].startswith("text/html")
-    assert not TrusteeShare.objects.filter(trustee=trustee).exists()  # deleted at the first download
+        second = client.post(url, json.dumps(answer), content_type="application/json")
+    assert second.status_code == 400 and "error" in second.json()
 
 
 def test_a_replayed_application_records_one_candidate(town, nothing_changed):

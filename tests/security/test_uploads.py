@@ -1,8 +1,8 @@
-"""Hostile uploads (too big, not what they claim, truncated, decompression bombs, SVG with script, garbage shares):
+"""Hostile uploads (too big, not what they claim, truncated, decompression bombs, SVG with script, garbage trustees' answers):
 a clear error, nothing stored, never a 500.
 
 Residents upload images (an idea's photo, a candidate's photo) and trustees
-their key share; documents (where a zip is accepted) are uploaded by staff in
+their devices' answers; documents (where a zip is accepted) are uploaded by staff in
 the Wagtail admin only.
 """
 
@@ -13,10 +13,12 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.contrib.messages import constants
 from django.test import Client
+from django.urls import reverse
 from PIL import Image as PILImage
 
-from voting.forms import MAX_SHARE_FILE_BYTES
+from voting.forms import MAX_ANSWER_FILE_BYTES
 
 from ..voting.factories import close
 
@@ -139,35 +141,39 @@ def test_an_accepted_photo_renders_on_the_idea_page(town):
     assert client.get(response.url).status_code == 200
 
 
-# --- Trustees' key shares ------------------------------------------------------------------------------------
+# --- Trustees' answer files ----------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def counting_town(town):
-    """The vote is closed: trustees bring their shares back now."""
+    """The vote is closed: trustees' devices decrypt the totals now, and the offline tool's answer is uploaded."""
+    from voting.services import counting
+
     close(town.contest)
+    assert counting.decryption_task(trustee=town.trustee) is not None  # the box is closed, the totals final
     return town
 
 
 @pytest.mark.parametrize("content", [
-    b"\x00" * (MAX_SHARE_FILE_BYTES + 1),
+    b"\x00" * (MAX_ANSWER_FILE_BYTES + 1),
     b"not json at all",
     b"\xff\xfe\x00garbage",
-    json.dumps({"contest": 1, "index": 1, "share": "x" * 50}).encode(),
+    json.dumps({"format": "parvis-trustee-answer/1", "step": "decrypt", "ceremony": "0" * 64, "trustee": 1,
+                "partial_decryption": "x" * 50}).encode(),
     json.dumps([1, 2, 3]).encode(),
     b"PK\x03\x04" + b"\x00" * 100,  # a zip
     b"",
-], ids=["too big", "not json", "binary", "wrong share", "a list", "zip", "empty"])
-def test_a_garbage_share_file_is_refused_with_a_message(counting_town, nothing_changed, content):
+], ids=["too big", "not json", "binary", "wrong answer", "a list", "zip", "empty"])
+def test_a_garbage_answer_file_is_refused_with_a_message(counting_town, nothing_changed, content):
     town = counting_town
     client = Client(raise_request_exception=True)
     client.force_login(town.trustee.user)
-    url = f"/vote/garant/{town.trustee.pk}/depot/"
+    url = reverse("voting:trustee_answer", args=[town.trustee.pk])
     with nothing_changed():
-        response = client.post(url, {"share_file": upload("part.json", content, "application/json")}, follow=True)
+        response = client.post(url, {"answer_file": upload("reponse.json", content, "application/json")}, follow=True)
     assert response.status_code == 200
-    messages = [str(m) for m in response.context["messages"]]
-    assert messages and not any("Merci" in m for m in messages)
+    messages = list(response.context["messages"])
+    assert messages and all(message.level == constants.ERROR for message in messages)
 
 
 def test_every_upload_is_capped_before_the_view(settings):
