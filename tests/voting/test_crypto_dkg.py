@@ -11,12 +11,12 @@ CONTEXT = "c0" * 32
 
 
 def ceremony(n=5, k=3, *, context=CONTEXT, cheat=None):
-    """Play n trustees; ``cheat(index, polynomial) -> polynomial`` lets one misbehave."""
+    """Play n trustees; ``cheat(secrets, polynomial, certificates) -> polynomial`` lets one misbehave."""
     certificates, secrets = zip(*(dkg.make_certificate(context, i) for i in range(1, n + 1)))
     polynomials = []
     for s in secrets:
         polynomial = dkg.make_polynomial(context, k, s, certificates)
-        polynomials.append(cheat(s, polynomial) if cheat else polynomial)
+        polynomials.append(cheat(s, polynomial, certificates) if cheat else polynomial)
     return list(certificates), list(secrets), polynomials
 
 
@@ -67,6 +67,17 @@ def test_a_whole_ceremony_checks_from_its_transcript_and_every_gap_is_named():
     assert key is None and problems == ["trustee 2 did not sign this transcript"]
 
 
+def test_a_polynomial_made_for_forged_certificates_does_not_verify_against_the_real_ones():
+    # The server shows trustee 1 its own encryption key in trustee 2's place, to read f_1(2):
+    # trustee 1's signature then covers that key, and the polynomial fails against the published certificates.
+    certificates, secrets, _ = ceremony(3, 2)
+    shown = list(certificates)
+    shown[1] = dkg.make_certificate(CONTEXT, 2)[0]
+    made = dkg.make_polynomial(CONTEXT, 2, secrets[0], shown)
+    assert dkg.verify_polynomial(CONTEXT, made, shown, 2)
+    assert not dkg.verify_polynomial(CONTEXT, made, certificates, 2)
+
+
 def test_a_certificate_or_polynomial_not_signed_by_its_trustee_is_refused():
     certificates, secrets, polynomials = ceremony(3, 2)
     other_context = "d1" * 32
@@ -84,15 +95,14 @@ def test_a_certificate_or_polynomial_not_signed_by_its_trustee_is_refused():
 
 
 def _wrong_sub_share_to(victim):
-    def cheat(secrets, polynomial):
+    def cheat(secrets, polynomial, certificates):
         if secrets.trustee != 2:
             return polynomial
         shares = list(polynomial.shares)
         bad = shares[victim - 1]
         shares[victim - 1] = dkg.EncryptedSubShare(bad.recipient, bad.ephemeral, (bad.value + 1) % ORDER)
         unsigned = dkg.Polynomial(2, polynomial.commitments, tuple(shares), polynomial.signature)
-        signature = dkg.sign(secrets.signing, base_mul(secrets.signing), "dkg/polynomial", *unsigned.signed_items(CONTEXT))
-        return dkg.Polynomial(2, polynomial.commitments, tuple(shares), signature)
+        return dkg.sign_polynomial(CONTEXT, unsigned, secrets, certificates)
     return cheat
 
 

@@ -372,9 +372,9 @@ def test_a_wrong_sub_share_gives_a_complaint_python_upholds(ceremony):
     honest = dkg.make_polynomial(ceremony.hash, 3, cheat, certificates)
     shares = list(honest.shares)
     shares[2] = dkg.EncryptedSubShare(3, shares[2].ephemeral, (shares[2].value + 1) % ORDER)  # for trustee 3
-    unsigned = dkg.Polynomial(2, honest.commitments, tuple(shares), honest.signature)
-    signature = sign(cheat.signing, base_mul(cheat.signing), "dkg/polynomial", *unsigned.signed_items(ceremony.hash))
-    forged = dkg.Polynomial(2, honest.commitments, tuple(shares), signature)
+    forged = dkg.sign_polynomial(
+        ceremony.hash, dkg.Polynomial(2, honest.commitments, tuple(shares), honest.signature), cheat, certificates
+    )
     assert dkg.verify_polynomial(ceremony.hash, forged, certificates, 3)
     polynomials[1] = forged
     published = [p.to_dict() for p in polynomials]

@@ -159,9 +159,8 @@ def test_a_complaint_that_holds_stops_the_ceremony_and_names_the_cheat_until_it_
         shares = list(polynomial.shares)
         shares[2] = dkg.EncryptedSubShare(3, shares[2].ephemeral, (shares[2].value + 1) % dkg.ORDER)
         unsigned = dkg.Polynomial(2, polynomial.commitments, tuple(shares), polynomial.signature)
-        signature = dkg.sign(device.secrets.signing, dkg.base_mul(device.secrets.signing), "dkg/polynomial",
-                             *unsigned.signed_items(contest.ceremony_hash))
-        answer["polynomial"] = dkg.Polynomial(2, polynomial.commitments, tuple(shares), signature).to_dict()
+        certificates = [dkg.Certificate.from_dict(c) for c in device.task()["certificates"]]
+        answer["polynomial"] = dkg.sign_polynomial(contest.ceremony_hash, unsigned, device.secrets, certificates).to_dict()
         submit_answer(trustee=device.trustee, user=device.trustee.user, document=json.dumps(answer))
     assert devices[0].step().startswith("Your check is registered")
     complaint = devices[2].make_answer()

@@ -12,6 +12,8 @@ from voting.models import Ballot, Contest, Participation, Trustee
 from voting.services import ceremony
 from voting.trustee import steps
 from voting.trustee.keyfile import open_key_file
+from voting.crypto.group import scalar_to_hex
+from voting.voter import encrypt_choice
 
 from .factories import close, decrypt, make_contest, make_ready_roll, make_user, open_contest, option_ids, vote
 
@@ -25,54 +27,126 @@ def resident(client):
     return user
 
 
-def test_confirm_then_cast_gives_a_receipt(client, resident):
+def encrypted(contest, *labels):
+    """A ballot as the resident's device makes it: (canonical JSON, tracker, choices, hex nonces)."""
+    ids = option_ids(contest)
+    ballot, choices, nonces = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key,
+                                             [ids[label] for label in labels])
+    return ballot.to_json(), ballot.hash, choices, [scalar_to_hex(n) for n in nonces]
+
+
+def test_an_encrypted_ballot_is_cast_and_gives_its_receipt(client, resident):
+    contest, _ = open_contest()
+    payload, tracker, _choices, _nonces = encrypted(contest, "Oui")
+
+    response = client.post(reverse("voting:cast", args=[contest.pk]),
+                           {"ballot": payload, "tracker": tracker, "next": "/consultation/"})
+
+    ballot = Ballot.objects.get()
+    assert ballot.tracker == tracker and ballot.payload == payload
+    assert response.status_code == 302 and tracker in response["Location"]
+    page = client.get(response["Location"])
+    assert tracker in page.content.decode() and "/consultation/" in page.content.decode()
+    download = client.get(response["Location"], {"download": 1})
+    assert download["Content-Disposition"].startswith("attachment") and tracker in download.content.decode()
+
+
+def test_a_choice_in_clear_is_never_accepted(client, resident):
     contest, _ = open_contest()
     oui = option_ids(contest)["Oui"]
-    confirm = client.post(reverse("voting:confirm", args=[contest.pk]), {"choice": str(oui), "next": "/consultation/"})
-    assert confirm.status_code == 200 and "Oui" in confirm.content.decode()
-    assert Ballot.objects.count() == 0  # nothing is cast before the confirmation
 
-    response = client.post(reverse("voting:cast", args=[contest.pk]), {"choice": str(oui), "next": "/consultation/"})
-    ballot = Ballot.objects.get()
-    assert response.status_code == 302 and ballot.tracker in response["Location"]
-    page = client.get(response["Location"])
-    assert ballot.tracker in page.content.decode()
-    download = client.get(response["Location"], {"download": 1})
-    assert download["Content-Disposition"].startswith("attachment") and ballot.tracker in download.content.decode()
+    response = client.post(reverse("voting:cast", args=[contest.pk]), {"choice": str(oui), "next": "/p/"}, follow=True)
+
+    assert not Ballot.objects.exists() and not Participation.objects.exists()
+    assert "JavaScript" in response.content.decode()
+    assert response.redirect_chain[0][0].endswith(f"#vote-{contest.pk}")
 
 
-def test_blank_vote_through_the_form(client, resident):
+def test_a_ballot_with_another_tracker_or_a_broken_proof_is_refused(client, resident):
     contest, _ = open_contest()
-    client.post(reverse("voting:cast", args=[contest.pk]), {"choice": "blank"})
-    assert Ballot.objects.count() == 1
+    payload, tracker, _choices, _nonces = encrypted(contest, "Oui")
+    tampered = json.loads(payload)
+    tampered["sum_proof"][0]["response"] = tampered["sum_proof"][0]["challenge"]
+
+    wrong_tracker = client.post(reverse("voting:cast", args=[contest.pk]), {"ballot": payload, "tracker": "a" * 64})
+    broken = client.post(reverse("voting:cast", args=[contest.pk]),
+                         {"ballot": json.dumps(tampered, sort_keys=True, separators=(",", ":"))}, follow=True)
+
+    assert wrong_tracker.status_code == 302 and tracker not in wrong_tracker["Location"]
+    assert list(broken.context["messages"])
+    assert not Ballot.objects.exists() and not Participation.objects.exists()
 
 
-def test_second_vote_and_forged_choice_get_a_message_and_change_nothing(client, resident):
+def test_a_second_vote_gets_a_message_and_changes_nothing(client, resident):
     contest, _ = open_contest()
-    ids = option_ids(contest)
-    client.post(reverse("voting:cast", args=[contest.pk]), {"choice": str(ids["Oui"])})
-    again = client.post(reverse("voting:cast", args=[contest.pk]), {"choice": str(ids["Non"]), "next": "/p/"}, follow=True)
+    first, _tracker, _c, _n = encrypted(contest, "Oui")
+    second, _tracker, _c, _n = encrypted(contest, "Non")
+    client.post(reverse("voting:cast", args=[contest.pk]), {"ballot": first})
+    again = client.post(reverse("voting:cast", args=[contest.pk]), {"ballot": second, "next": "/p/"}, follow=True)
     assert "déjà voté" in again.content.decode()
-    forged = client.post(reverse("voting:cast", args=[contest.pk]), {"choice": "999999"}, follow=True)
-    assert forged.status_code == 200
     assert Ballot.objects.count() == 1 and Participation.objects.count() == 1
+
+
+def test_an_audited_ballot_is_published_and_can_never_be_cast(client, resident):
+    contest, _ = open_contest()
+    payload, tracker, choices, nonces = encrypted(contest, "Non")
+    url = reverse("voting:audit", args=[contest.pk])
+
+    answer = client.post(url, json.dumps({"ballot": payload, "choices": choices, "nonces": nonces}),
+                         content_type="application/json")
+    cast = client.post(reverse("voting:cast", args=[contest.pk]), {"ballot": payload, "tracker": tracker}, follow=True)
+
+    assert answer.status_code == 200 and answer.json()["tracker"] == tracker and answer.json()["labels"] == ["Non"]
+    published = client.get(reverse("voting:audited", args=[contest.pk])).json()["audited_ballots"]
+    assert [(row["tracker"], row["choices"]) for row in published] == [(tracker, choices)]
+    assert list(cast.context["messages"]) and not Ballot.objects.exists() and not Participation.objects.exists()
+
+
+def test_a_reveal_that_does_not_match_its_ballot_is_refused_and_not_published(client, resident):
+    contest, _ = open_contest()
+    payload, _tracker, choices, nonces = encrypted(contest, "Oui")
+    lie = [1 - c for c in choices]
+
+    answer = client.post(reverse("voting:audit", args=[contest.pk]),
+                         json.dumps({"ballot": payload, "choices": lie, "nonces": nonces}), content_type="application/json")
+
+    assert answer.status_code == 400 and answer.json()["error"]
+    assert client.get(reverse("voting:audited", args=[contest.pk])).json()["audited_ballots"] == []
+
+
+def test_the_ballot_page_carries_the_manifest_and_no_form_that_could_send_a_choice(client, resident):
+    contest, _ = open_contest()
+
+    html = client.get(reverse("voting:contest", args=[contest.pk])).content.decode()
+
+    assert 'name="choice"' not in html and "data-ballot-question" in html
+    assert contest.manifest_hash in html and 'type="application/json"' in html
+    assert "<noscript>" in html and 'data-action="continue" disabled' in html
+    assert 'type="module" src="/static/voting/js/ballot.js"' in html
+    cast_form = html[html.index(f'action="{reverse("voting:cast", args=[contest.pk])}"'):]
+    cast_form = cast_form[: cast_form.index("</form>")]
+    assert 'name="ballot"' in cast_form and 'name="option-' not in cast_form
 
 
 def test_next_cannot_send_voters_to_another_site(client, resident):
     contest, _ = open_contest()
-    response = client.post(reverse("voting:cast", args=[contest.pk]), {"choice": "blank", "next": "https://evil.example/"})
-    assert "evil.example" not in response["Location"]
+    payload, _tracker, _c, _n = encrypted(contest)
+    response = client.post(reverse("voting:cast", args=[contest.pk]), {"ballot": payload, "next": "https://evil.example/"})
+    assert Ballot.objects.count() == 1 and "evil.example" not in response["Location"]
 
 
 def test_anonymous_visitors_are_sent_to_log_in_and_csrf_is_enforced(client):
     contest, _ = open_contest()
-    response = client.post(reverse("voting:cast", args=[contest.pk]), {"choice": "blank"})
+    payload, _tracker, _c, _n = encrypted(contest)
+    response = client.post(reverse("voting:cast", args=[contest.pk]), {"ballot": payload})
     assert response.status_code == 302 and "next=" in response["Location"] and Ballot.objects.count() == 0
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(make_user("csrf"))
-    assert strict.post(reverse("voting:cast", args=[contest.pk]), {"choice": "blank"}).status_code == 403
+    assert strict.post(reverse("voting:cast", args=[contest.pk]), {"ballot": payload}).status_code == 403
+    assert strict.post(reverse("voting:audit", args=[contest.pk]), json.dumps({"ballot": payload}),
+                       content_type="application/json").status_code == 403
     assert Ballot.objects.count() == 0
 
 
@@ -85,7 +159,7 @@ def test_roll_proof_form_then_vote(client, resident):
         f"{prefix}-family_name": "DUPONT", f"{prefix}-birth_date": "1980-07-14", f"{prefix}-place": "49000",
     })
     page = client.get(reverse("voting:contest", args=[contest.pk])).content.decode()
-    assert 'name="choice"' in page
+    assert "data-ballot-question" in page
 
 
 def test_receipt_check_page(client):
@@ -354,9 +428,7 @@ def test_a_wrong_share_gets_a_complaint_that_stops_the_ceremony(client):
     shares = list(honest.shares)
     shares[0] = dkg.EncryptedSubShare(shares[0].recipient, shares[0].ephemeral, (shares[0].value + 1) % ORDER)
     unsigned = dkg.Polynomial(3, honest.commitments, tuple(shares), honest.signature)
-    signature = dkg.sign(secrets[3].signing, base_mul(secrets[3].signing), "dkg/polynomial",
-                         *unsigned.signed_items(contest.ceremony_hash))
-    forged = dkg.Polynomial(3, honest.commitments, tuple(shares), signature)
+    forged = dkg.sign_polynomial(contest.ceremony_hash, unsigned, secrets[3], certificates)
     ceremony.submit_ceremony_answer(trustee=third, user=third.user, answer={
         "format": "parvis-trustee-answer/1", "step": "polynomial", "ceremony": contest.ceremony_hash,
         "trustee": 3, "polynomial": forged.to_dict()})

@@ -208,10 +208,17 @@ class Polynomial:
             ChaumPedersenProof.from_dict(data["signature"]),
         )
 
-    def signed_items(self, ceremony: str) -> tuple:
+    def signed_items(self, ceremony: str, certificates: Sequence[Certificate]) -> tuple:
+        """What the trustee signs: each sub-share with the encryption key it was encrypted to.
+
+        Binding the recipients' keys means a server that showed this trustee
+        a forged certificate is caught by this signature, against the
+        published certificates, instead of making an honest trustee look
+        like a cheat to the recipient.
+        """
         items: list = [ceremony, self.trustee, *self.commitments]
         for share in self.shares:
-            items += [share.recipient, share.ephemeral, share.value]
+            items += [share.recipient, certificates[share.recipient - 1].encryption_key, share.ephemeral, share.value]
         return tuple(items)
 
 
@@ -244,13 +251,21 @@ def make_polynomial(
         ephemeral = base_mul(nonce)
         pad = _pad(ceremony, secrets.trustee, certificate.trustee, ephemeral, certificate.encryption_key * nonce)
         shares.append(EncryptedSubShare(certificate.trustee, ephemeral, (value + pad) % ORDER))
-    unsigned = Polynomial(
-        secrets.trustee, tuple(base_mul(a) for a in coefficients), tuple(shares), ChaumPedersenProof(0, 0)
+    return sign_polynomial(
+        ceremony, Polynomial(secrets.trustee, tuple(base_mul(a) for a in coefficients), tuple(shares),
+                             ChaumPedersenProof(0, 0)),
+        secrets, certificates,
     )
+
+
+def sign_polynomial(
+    ceremony: str, polynomial: Polynomial, secrets: TrusteeSecrets, certificates: Sequence[Certificate]
+) -> Polynomial:
+    """``polynomial`` signed by its trustee (tests use it to forge well-signed but wrong sub-shares)."""
     signature = sign(
-        secrets.signing, base_mul(secrets.signing), "dkg/polynomial", *unsigned.signed_items(ceremony)
+        secrets.signing, base_mul(secrets.signing), "dkg/polynomial", *polynomial.signed_items(ceremony, certificates)
     )
-    return Polynomial(unsigned.trustee, unsigned.commitments, unsigned.shares, signature)
+    return Polynomial(polynomial.trustee, polynomial.commitments, polynomial.shares, signature)
 
 
 def verify_polynomial(
@@ -263,7 +278,9 @@ def verify_polynomial(
     if [share.recipient for share in polynomial.shares] != list(range(1, n_trustees + 1)):
         return False
     signer = certificates[polynomial.trustee - 1].signing_key
-    return verify_signature(signer, polynomial.signature, "dkg/polynomial", *polynomial.signed_items(ceremony))
+    return verify_signature(
+        signer, polynomial.signature, "dkg/polynomial", *polynomial.signed_items(ceremony, certificates)
+    )
 
 
 def _open_sub_share(ceremony: str, polynomial: Polynomial, recipient: int, shared: Point) -> int:

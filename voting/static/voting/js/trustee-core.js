@@ -202,9 +202,12 @@ const polynomialToJson = (p) => ({
   signature: proofToJson(p.signature),
 });
 
-function polynomialItems(ceremony, polynomial) {
+// Each sub-share is signed with the encryption key it was encrypted to (dkg.Polynomial.signed_items).
+function polynomialItems(ceremony, polynomial, certificates) {
   const items = [ceremony, polynomial.trustee, ...polynomial.commitments];
-  for (const share of polynomial.shares) items.push(share.recipient, share.ephemeral, share.value);
+  for (const share of polynomial.shares) {
+    items.push(share.recipient, certificates[share.recipient - 1].encryptionKey, share.ephemeral, share.value);
+  }
   return items;
 }
 
@@ -398,7 +401,7 @@ function checkPolynomials(task, context, certificates) {
     const wellFormed = p.commitments.length === context.threshold
       && p.shares.length === context.n && p.shares.every((share, i) => share.recipient === i + 1);
     if (!wellFormed || !verifySignature(certificates[p.trustee - 1].signingKey, p.signature, "dkg/polynomial",
-      ...polynomialItems(context.ceremony, p))) {
+      ...polynomialItems(context.ceremony, p, certificates))) {
       fail("polynomial-signature", `trustee ${p.trustee}'s polynomial is malformed or not signed by them`, p.trustee);
     }
   }
@@ -424,7 +427,8 @@ function makePolynomial(context, secrets, certificates) {
     return { recipient: certificate.trustee, ephemeral, value: mod(value + pad(context.ceremony, secrets.trustee, certificate.trustee, ephemeral, shared)) };
   });
   const polynomial = { trustee: secrets.trustee, commitments: coefficients.map(baseMul), shares };
-  polynomial.signature = sign(secrets.signing, baseMul(secrets.signing), "dkg/polynomial", ...polynomialItems(context.ceremony, polynomial));
+  polynomial.signature = sign(secrets.signing, baseMul(secrets.signing), "dkg/polynomial",
+    ...polynomialItems(context.ceremony, polynomial, certificates));
   return polynomial;
 }
 
