@@ -33,7 +33,7 @@ def consultation_page(contest) -> StandardPage:
 
 
 def test_new_resident_signs_up_and_votes_on_a_phone(phone, demo, axe):
-    contest, _shares = open_contest(roll=make_ready_roll())
+    contest, _secrets = open_contest(roll=make_ready_roll())
     page = consultation_page(contest)
     started = time.monotonic()
 
@@ -63,15 +63,21 @@ def test_new_resident_signs_up_and_votes_on_a_phone(phone, demo, axe):
     ballot = phone.locator(f"#vote-{contest.pk}")
     ballot.get_by_label("Oui").check()
     assert blocking_violations(axe, phone) == []
-    ballot.get_by_role("button", name="Continuer").click()
+    ballot.locator("[data-action=continue]").click()
 
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Confirmez votre vote")
-    expect(phone.get_by_text("Oui", exact=True)).to_be_visible()
-    phone.get_by_role("button", name="Confirmer mon vote").click()
+    # The review step, in the page: the choice, then its encryption on the phone and the ballot's tracker.
+    review = ballot.locator("[data-step=review]")
+    expect(review.locator("[data-slot=summary]")).to_have_text("Oui")
+    tracker = review.locator(f"#tracker-{contest.pk}")
+    expect(tracker).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    shown = tracker.inner_text()
+    assert not Ballot.objects.filter(contest=contest).exists()  # nothing is cast before the voter says so
+    assert blocking_violations(axe, phone) == []
+    review.locator("[data-action=cast]").click()
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("Votre vote est dans l’urne")
     receipt = phone.locator("#receipt").inner_text()
-    assert Ballot.objects.get(contest=contest).tracker == receipt
+    assert receipt == shown and Ballot.objects.get(contest=contest).tracker == receipt
     assert Participation.objects.filter(contest=contest).count() == 1
     assert blocking_violations(axe, phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
