@@ -21,11 +21,11 @@
 // variable-time code, on public values only. Measured with bench/js_encrypt.py
 // for a 12-candidate, 3-seat contest with a blank slot (13 ciphertexts, 13
 // 0/1 proofs, a 3-branch sum proof), on the shared 2-core development machine
-// while other test suites ran (load 5-7), so the ranges are wide:
-//   headless Chromium 156: median 29-37 ms per ballot (min 24 ms); 27-34 ms
+// while other test suites ran (load 5-8), so the ranges are wide:
+//   headless Chromium 156: median 29-75 ms per ballot (min 24 ms); 26-34 ms
 //     once for the tables (preparePublicKey, run it when the page loads); the
-//     first ballot 57-198 ms (cold JIT); verifying one 48-57 ms;
-//   Node 20.20: median 100-160 ms loaded, 75-87 ms on a quieter machine.
+//     first ballot 57-198 ms (cold JIT); verifying one 48-141 ms;
+//   Node 20.20: median 100-215 ms loaded, 75-87 ms on a quieter machine.
 //
 // Side channels: the nonces are multiplied with noble's constant-time
 // multiply(), but BigInt arithmetic on them (reductions, the proofs'
