@@ -5,10 +5,9 @@ from datetime import date
 import pytest
 
 from voting.models import PaperResult, Participation, RollEntry
-from voting.services.casting import cast_vote
 from voting.services.roll import prove_roll_membership
 
-from .factories import close, make_contest, make_ready_roll, make_user, open_contest, option_ids
+from .factories import close, make_contest, make_ready_roll, make_user, open_contest, option_ids, vote
 from .test_admin_support import ADMIN_ACCESS, log_in, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +16,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def contest():
     """Closed; Marie Dupont (station 001) voted online, Jean Lefèvre (001) and Paul Martin (002) did not."""
-    contest, _shares = open_contest(roll=make_ready_roll())
+    contest, _secrets = open_contest(roll=make_ready_roll())
     marie = make_user("marie")
     prove_roll_membership(contest=contest, user=marie, family_name="Dupont", birth_date=date(1980, 7, 14), place="001")
-    cast_vote(contest=contest, user=marie, option_ids=[option_ids(contest)["Oui"]])
+    vote(contest, marie, [option_ids(contest)["Oui"]])
     return close(contest)
 
 

@@ -8,9 +8,8 @@ from voting import crypto
 from voting.exceptions import NotReady, VoteNotOpen, VotingError
 from voting.models import AuditEvent, Ballot, Contest, Participation, Result
 from voting.services import chaining, counting
-from voting.services.casting import cast_vote
 
-from .factories import close, make_user, open_contest, option_ids, share_file
+from .factories import close, decrypt, make_user, open_contest, option_ids, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def cast_many(contest, choices, prefix="v"):
     ids = option_ids(contest)
     return [
-        cast_vote(contest=contest, user=make_user(f"{prefix}{n}"), option_ids=[ids[c]] if c else [])
+        vote(contest, make_user(f"{prefix}{n}"), [ids[c]] if c else [])
         for n, c in enumerate(choices)
     ]
 
@@ -138,17 +137,20 @@ def test_no_ballot_enters_a_closed_box_even_with_a_time_from_before_the_close():
     chaining.close_box(contest=contest)
     # A request that started before the close and waited on the lock carries an earlier "now".
     with pytest.raises(VoteNotOpen):
-        cast_vote(contest=contest, user=make_user("late"), option_ids=[ids["Oui"]], now=opened_at)
+        vote(contest, make_user("late"), [ids["Oui"]], now=opened_at)
     assert Ballot.objects.filter(contest=contest).count() == 0
     assert Participation.objects.filter(contest=contest).count() == 0
 
 
-def test_the_first_share_brought_closes_the_box_so_waiting_ballots_are_counted():
-    contest, shares = open_contest()
+def test_the_first_decryption_task_closes_the_box_so_waiting_ballots_are_counted():
+    contest, secrets = open_contest()
     cast_many(contest, ["Oui", "Oui", "Non", None])  # no chaining run: all four waiting
     close(contest)
-    for trustee, share in zip(contest.trustees.order_by("index")[:2], shares, strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    task = counting.decryption_task(trustee=contest.trustees.get(index=1))
+    closed = Contest.objects.get(pk=contest.pk)
+    assert closed.box_closed_at is not None and closed.ballot_count == 4 and chaining.waiting_ballots(closed) == 0
+    assert task["encrypted_sums"] == closed.encrypted_sums  # the trustee decrypts the final totals
+    decrypt(contest, secrets)
     result = counting.count_contest(contest=Contest.objects.get(pk=contest.pk))
     ids = option_ids(contest)
     assert result.online_counts == {str(ids["Oui"]): 2, str(ids["Non"]): 1} and result.online_blank == 1
@@ -156,11 +158,10 @@ def test_the_first_share_brought_closes_the_box_so_waiting_ballots_are_counted()
 
 
 def test_a_box_reopened_behind_the_engines_back_is_not_counted():
-    contest, shares = open_contest()
+    contest, secrets = open_contest()
     cast_many(contest, ["Oui"])
     close(contest)
-    for trustee, share in zip(contest.trustees.order_by("index")[:2], shares, strict=False):
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt(contest, secrets)
     Contest.objects.filter(pk=contest.pk).update(box_closed_at=None)
     with pytest.raises(VotingError):
         counting.count_contest(contest=Contest.objects.get(pk=contest.pk))

@@ -5,10 +5,9 @@ import re
 import pytest
 from django.db import connection, models
 
-from voting.models import Ballot, Participation, Voter
-from voting.services.casting import cast_vote
+from voting.models import AuditedBallot, Ballot, Participation, Voter
 
-from .factories import make_user, open_contest, option_ids
+from .factories import make_user, open_contest, option_ids, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +28,18 @@ def test_ballot_schema_has_no_link_to_voters_no_time_and_no_sequence():
     with connection.cursor() as cursor:
         columns = [c.name for c in connection.introspection.get_table_description(cursor, Ballot._meta.db_table)]
     assert sorted(columns) == sorted(["id", "contest_id", "position", "payload", "tracker", "entry_hash"])
+    # Ballots opened for checking (Benaloh audits) are public: they too name no voter and carry no time.
+    audited = {field.name: field for field in AuditedBallot._meta.get_fields()}
+    assert [f.name for f in audited.values() if f.is_relation] == ["contest"]
+    assert not any(isinstance(f, (models.DateField, models.TimeField)) for f in audited.values())
+    assert isinstance(audited["id"], models.UUIDField)
 
 
 def test_ballot_rows_hold_nothing_of_the_voter():
     contest, _ = open_contest()
     users = [make_user(f"secret{n}") for n in range(3)]
     for user in users:
-        cast_vote(contest=contest, user=user, option_ids=[option_ids(contest)["Oui"]])
+        vote(contest, user, [option_ids(contest)["Oui"]])
     identifiers = set()
     for user in users:
         identifiers |= {str(user.pk), user.username, user.email}
