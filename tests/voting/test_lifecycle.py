@@ -249,3 +249,18 @@ def test_officer_opens_and_closes_by_hand_with_an_audit_trail():
         setup.set_dates_by_hand(contest=contest, actor=officer, close_now=True)
     actions = list(AuditEvent.objects.filter(contest=contest).values_list("action", "actor__username"))
     assert ("open_by_hand", "officer") in actions and ("close_by_hand", "officer") in actions
+
+
+def test_a_cancelled_ceremony_unfreezes_the_contest_and_nothing_of_it_carries_over():
+    contest, devices = started()
+    stale = devices[0].make_answer()
+    contest = ceremony.cancel_key_ceremony(contest=contest, actor=make_user("officer"))
+    assert not contest.is_frozen and contest.ceremony is None
+    setup.assert_editable(contest)  # e.g. to replace a trustee
+    assert devices[0].task() is None
+    contest = ceremony.start_key_ceremony(contest=contest)
+    with pytest.raises(InvalidAnswer):
+        submit_answer(trustee=devices[0].trustee, user=devices[0].trustee.user, document=json.dumps(stale))
+    sealed_contest, _ = sealed(make_contest())
+    with pytest.raises(ContestFrozen):
+        ceremony.cancel_key_ceremony(contest=sealed_contest, actor=make_user("officer2"))

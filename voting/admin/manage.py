@@ -100,6 +100,23 @@ class RestartCeremonyView(ContestActionView):
         return gettext("The key ceremony starts again. Each trustee has been asked to make new keys.")
 
 
+class CancelCeremonyView(ContestActionView):
+    name = "cancel_ceremony"
+    label = _("Cancel the key ceremony")
+    help = _("Drops what trustees have done and unfreezes the vote, so you can change it (e.g. replace a trustee) "
+             "and start the ceremony again.")
+    phase = Phase.DRAFT
+    permission_required = "voting.seal_contest"
+
+    @classmethod
+    def available(cls, contest) -> bool:
+        return contest.is_frozen
+
+    def perform(self):
+        ceremony.cancel_key_ceremony(contest=self.contest, actor=self.request.user)
+        return gettext("The key ceremony is cancelled: the vote can be changed, then its ceremony started again.")
+
+
 class OpenNowView(ContestActionView):
     name = "open"
     label = _("Open now")
@@ -149,7 +166,7 @@ class ProclaimView(ContestActionView):
         return gettext("The results are proclaimed.")
 
 
-ACTIONS = [SealView, RestartCeremonyView, OpenNowView, CloseNowView, CountView, ProclaimView]
+ACTIONS = [SealView, RestartCeremonyView, CancelCeremonyView, OpenNowView, CloseNowView, CountView, ProclaimView]
 
 
 class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):

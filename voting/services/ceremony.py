@@ -72,6 +72,25 @@ def restart_key_ceremony(*, contest: Contest, actor) -> Contest:
     return contest
 
 
+def cancel_key_ceremony(*, contest: Contest, actor) -> Contest:
+    """Stop the ceremony and unfreeze the contest, e.g. to replace a trustee who cheated or left.
+
+    Everything trustees published is dropped; the contest can be edited
+    again and its ceremony started afresh. Only before it is sealed.
+    """
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=contest.pk)
+        if contest.is_sealed:
+            raise ContestFrozen()
+        if not contest.ceremony_hash:
+            raise NotReady(_("The key ceremony has not started."))
+        Trustee.objects.filter(contest=contest).update(certificate=None, polynomial=None, confirmation=None)
+        log(contest=contest, action="ceremony_cancelled", actor=actor, ceremony=contest.ceremony_hash)
+        contest.ceremony, contest.ceremony_hash, contest.ceremony_failure = None, "", None
+        contest.save(update_fields=["ceremony", "ceremony_hash", "ceremony_failure"])
+    return contest
+
+
 def _new_ceremony(contest: Contest, trustees: list[Trustee]) -> None:
     contest.ceremony = {
         "format": dkg.CEREMONY_FORMAT,
@@ -269,8 +288,8 @@ def ceremony_progress(contest: Contest) -> dict:
         blocking = _("The key ceremony has not started.")
     elif contest.ceremony_failure:
         accused = next((t.name for t in trustees if t.index == contest.ceremony_failure["accused"]), "?")
-        blocking = _("%(name)s sent a wrong share (a complaint proved it): start the ceremony again, "
-                     "after replacing this trustee if need be.") % {"name": accused}
+        blocking = _("%(name)s sent a wrong share (a complaint proved it): start the ceremony again, or cancel "
+                     "it to replace this trustee first.") % {"name": accused}
     elif not contest.is_sealed:
         for field, words in (("certificate", _("their keys")), ("polynomial", _("their polynomial")),
                              ("confirmation", _("their check"))):
