@@ -177,18 +177,22 @@ def cookie_names() -> dict:
     }
 
 
-def open_sealed_contest(title: str, trustees, *, options=("Oui", "Non", "Sans avis"), **fields):
-    """A single-choice contest (blank allowed, 2-of-n trustees) sealed, every share downloaded, opened a minute ago.
+def open_sealed_contest(title: str, trustees, *, key_folder, options=("Oui", "Non", "Sans avis"), **fields):
+    """A single-choice contest (blank allowed, 2-of-n trustees) sealed by its key ceremony, opened a minute ago.
 
-    Returns (contest, share documents). ``fields`` go to ``Contest`` (e.g.
-    ``eligibility``, ``roll``). The benchmarks and the drill all vote in one.
+    The trustees' devices are played by ``voting.simulation.run_key_ceremony``
+    through the same services and checks as real ones; their key files go to
+    ``key_folder`` (sealed with the demo passphrase) so a later step, in
+    another process, can decrypt the totals (:func:`decrypt_totals`).
+    ``fields`` go to ``Contest`` (e.g. ``eligibility``, ``roll``). The
+    benchmarks and the drill all vote in one.
     """
     from datetime import timedelta
 
     from django.utils import timezone
 
     from voting.models import Contest, Option, Trustee
-    from voting.services import setup
+    from voting.simulation import run_key_ceremony
 
     now = timezone.now()
     contest = Contest.objects.create(
@@ -200,11 +204,38 @@ def open_sealed_contest(title: str, trustees, *, options=("Oui", "Non", "Sans av
         Option.objects.create(contest=contest, label=label, position=position)
     for number, user in enumerate(trustees):
         Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
-    contest = setup.seal_contest(contest=contest)
-    shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
+    run_key_ceremony(contest, key_files=Path(key_folder))
     Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
     contest.refresh_from_db()
-    return contest, shares
+    return contest
+
+
+def decrypt_totals(contest, key_folder) -> None:
+    """After the close, the first ``threshold`` trustees' devices decrypt the totals (box closed first).
+
+    Key files from :func:`open_sealed_contest`; the server checks each
+    partial decryption's proof before storing it, as for a real trustee.
+    """
+    from voting.simulation import decrypt_as_trustees, load_secrets
+
+    decrypt_as_trustees(contest, load_secrets(contest, Path(key_folder)))
+
+
+def encrypted_ballots(contest, choices: list[str]) -> list[dict]:
+    """What voters' phones send for these choices (option id as text, or ``"blank"``): ``[{"ballot", "tracker"}]``.
+
+    Encrypted beforehand with ``voting.voter.encrypt_choice`` (the Python
+    twin of the browser's crypto.js, same canonical JSON), so the timed part
+    of a benchmark measures the server alone.
+    """
+    from voting.voter import encrypt_choice
+
+    ballots = []
+    for choice in choices:
+        option_ids = [] if choice == "blank" else [int(choice)]
+        ballot, _choices, _nonces = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key, option_ids)
+        ballots.append({"ballot": ballot.to_json(), "tracker": ballot.hash})
+    return ballots
 
 
 def queries_per_url(urls: dict[str, str]) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Casting votes through the real HTTP stack, against a trivial insert view on the same stack.
 
-    .venv/bin/python bench/voting_cast.py [--voters 3000] [--concurrency 50] [--configs 2x1,4x1]
+    .venv/bin/python bench/voting_cast.py [--voters 1500] [--concurrency 50] [--configs 2x1]
                                           [--double | --no-double] [--keep-db]
 
 Method. A fresh PostgreSQL database (``parvis_bench_cast``) gets the
@@ -10,8 +10,12 @@ e-mail addresses when allauth is installed), one logged-in session each
 (written straight into the session table and, for ``cached_db``, the Redis
 cache, as ``django.contrib.auth.login`` would store it), a CSRF secret each, and one open contest per gunicorn
 configuration (residents eligibility, single choice, 3 options + blank,
-3 trustees / threshold 2, sealed, every share downloaded, opened a minute
-ago). gunicorn serves ``bench.settings_cast`` = ``parvis.settings.production``
+3 trustees / threshold 2, sealed by their key ceremony played with
+``voting.simulation``, key files kept for the count, opened a minute ago).
+Then, as the voters' phones would before sending anything, it encrypts each
+voter's ballot for each contest (``voting.voter.encrypt_choice``, the Python
+twin of the browser's ``crypto.js``: same canonical JSON, same proofs), so
+the timed part measures the server alone. gunicorn serves ``bench.settings_cast`` = ``parvis.settings.production``
 (DEBUG off, PostgreSQL, Redis cache, cached_db sessions) plus one baseline
 view, ``POST /bench/insert`` (CSRF-exempt, inserts one row into a plain table
 inside a transaction).
@@ -21,8 +25,9 @@ sync worker), ``--concurrency`` client threads, each with its own
 keep-alive ``http.client`` connection, send:
 
 1. N POSTs to ``/bench/insert`` (baseline, before),
-2. N votes: one ``POST /vote/<pk>/voter/`` per voter with ``choice`` (a
-   random option or blank), the voter's session and CSRF cookies sent by
+2. N votes: one ``POST /vote/<pk>/voter/`` per voter with ``ballot`` (the
+   canonical JSON of a ballot encrypted beforehand for a random option or
+   blank) and its ``tracker``, the voter's session and CSRF cookies sent by
    hand (production marks them Secure; the server still reads them over
    http) and the token in ``X-CSRFToken`` and ``csrfmiddlewaretoken``,
 3. N POSTs to ``/bench/insert`` again (baseline, after: the machine is
@@ -31,8 +36,11 @@ keep-alive ``http.client`` connection, send:
 Between 1 and 2, two more rows bound what a vote could cost: the same
 POST to ``/bench/insert-signed-in`` (CSRF, session and account lookup,
 then the insert: no vote can cost less, it must know who votes) and to
-``/bench/insert-encrypted/<pk>`` (that, plus encrypting a ballot with all
-its proofs: no vote encrypted on the server can cost less).
+``/bench/insert-verified/<pk>`` (that, plus decoding the posted ballot
+strictly and verifying every proof with ``casting.decode_ballot``, then
+inserting it: no vote encrypted on the voter's device can cost less). Every
+POST of every row carries the same body: a ballot of the contest and its
+tracker.
 
 While the votes run, a sampler reads ``pg_stat_activity`` every 20 ms to
 show how many backends wait on a lock (casting takes no lock that voters
@@ -45,16 +53,20 @@ to a client is in the box and equals SHA-256 of its stored payload, the
 hash chain verifies (``verify_box_chain``), ``contest.ballot_count``
 matches, the running encrypted sums equal a full re-sum of the stored
 ballots, and, after closing the contest and bringing 2 trustees' shares,
-``count_contest`` gives exactly the choices the successful clients sent.
+``count_contest`` gives exactly the choices the successful clients sent
+(after closing the contest and letting 2 trustees' devices decrypt the
+totals from their key files, each partial decryption checked by the server).
 
 Double submission (``--double``): on the first configuration, every
 voter of one more contest POSTs twice at the same moment (two clients per
-voter, synchronised by a barrier before each pair of requests); the check
+voter, synchronised by a barrier before each pair of requests, each with
+its own encryption of the voter's choice, as from two devices); the check
 then requires exactly one ballot and one successful response per voter.
 
 A probe (``--step probe``) casts a few votes in-process with Django's test
 client to count SQL queries per vote and split the time between
-encryption and the casting transaction (``append_ballot``).
+decoding + verifying the ballot (``decode_ballot``, of which
+``verify_ballot``) and the casting transaction (``append_ballot``).
 
 A Celery worker (solo pool, same machine) runs during each configuration:
 casting queues the chaining of ballots (debounced), which the worker does
@@ -92,7 +104,9 @@ from bench._support import (  # noqa: E402
     cookie_names,
     create_database,
     database_url,
+    decrypt_totals,
     drop_database,
+    encrypted_ballots,
     free_port,
     login_sessions,
     migrate,
@@ -146,15 +160,37 @@ def step_setup(args) -> dict:
     )
     contests = {}
     names = ["warmup", "probe"] + [f"run{i}" for i in range(args.runs)] + (["double"] if args.double else [])
+    key_folder = Path(args.state).parent / "keys"
+    started = time.perf_counter()
     for name in names:
-        contest, shares = open_sealed_contest(
-            f"Bench {name}", trustees, options=OPTIONS, eligibility=Contest.Eligibility.RESIDENTS
+        contest = open_sealed_contest(
+            f"Bench {name}", trustees, key_folder=key_folder, options=OPTIONS,
+            eligibility=Contest.Eligibility.RESIDENTS,
         )
         choices = [str(o["id"]) for o in contest.manifest["options"]] + ["blank"]
-        contests[name] = {"pk": contest.pk, "choices": choices, "shares": shares}
+        contests[name] = {"pk": contest.pk, "choices": choices, "object": contest}
+    ceremonies = time.perf_counter() - started
+    # What the phones do before sending: one encrypted ballot per voter and contest (two for the double pass).
+    started = time.perf_counter()
+    counts = {"warmup": len(voters), "probe": min(len(voters), PROBE_VOTES)}
+    seeds = {"warmup": 1000, "probe": 1001, "double": 99, **{f"run{i}": i for i in range(args.runs)}}
+    encrypted = 0
+    for name, spec in contests.items():
+        rng = random.Random(seeds[name])
+        picked = [rng.choice(spec["choices"]) for _ in range(counts.get(name, len(voters)))]
+        spec["ballots"] = [{"choice": c, **b} for c, b in zip(picked, encrypted_ballots(spec["object"], picked), strict=True)]
+        encrypted += len(picked)
+        if name == "double":
+            spec["ballots_again"] = [{"choice": c, **b} for c, b in zip(picked, encrypted_ballots(spec["object"], picked), strict=True)]
+            encrypted += len(picked)
+        del spec["object"]
     return {
         "voters": voters,
         "contests": contests,
+        "key_folder": str(key_folder),
+        "ceremony_seconds": ceremonies,
+        "encrypted": encrypted,
+        "encrypt_seconds": time.perf_counter() - started,
         **cookie_names(),
         "allauth": apps.is_installed("allauth.account"),
         "session_engine": settings.SESSION_ENGINE,
@@ -173,8 +209,8 @@ def step_probe(args) -> dict:
 
     state = json.loads(Path(args.state).read_text())
     contest = state["contests"]["probe"]
-    timings = {"encrypt": [], "append": []}
-    original_encrypt, original_append = crypto.encrypt_ballot, casting.append_ballot
+    timings = {"decode": [], "verify": [], "append": []}
+    original_decode, original_verify, original_append = casting.decode_ballot, crypto.verify_ballot, casting.append_ballot
 
     def timed(name, function):
         def wrapper(*a, **kw):
@@ -185,25 +221,26 @@ def step_probe(args) -> dict:
                 timings[name].append(time.perf_counter() - start)
         return wrapper
 
-    crypto.encrypt_ballot = timed("encrypt", original_encrypt)
+    casting.decode_ballot = timed("decode", original_decode)
+    crypto.verify_ballot = timed("verify", original_verify)
     casting.append_ballot = timed("append", original_append)
     totals, queries, ok = [], [], 0
     sample_sql: list[str] = []
-    rng = random.Random(7)
     client = Client(HTTP_HOST="127.0.0.1")  # one handler: building it scans every static file
     profiler = None
     if args.profile:
         import cProfile
 
         profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting for PostgreSQL
-    for voter in state["voters"][:PROBE_VOTES]:
+    for voter, ballot in zip(state["voters"], contest["ballots"]):
         client.cookies.clear()
         client.cookies[state["session_cookie"]] = voter["session"]
         if profiler:
             profiler.enable()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            response = client.post(f"/vote/{contest['pk']}/voter/", {"choice": rng.choice(contest["choices"])})
+            response = client.post(f"/vote/{contest['pk']}/voter/",
+                                   {"ballot": ballot["ballot"], "tracker": ballot["tracker"]})
             totals.append(time.perf_counter() - start)
         if profiler:
             profiler.disable()
@@ -214,8 +251,8 @@ def step_probe(args) -> dict:
     if profiler:
         profiler.dump_stats(args.profile)
     ms = lambda values: 1000 * statistics.mean(values) if values else 0.0  # noqa: E731
-    return {"votes": len(totals), "ok": ok, "request_ms": ms(totals), "encrypt_ms": ms(timings["encrypt"]),
-            "append_ms": ms(timings["append"]), "queries": statistics.mean(queries), "sql": sample_sql}
+    return {"votes": len(totals), "ok": ok, "request_ms": ms(totals), "decode_ms": ms(timings["decode"]),
+            "verify_ms": ms(timings["verify"]), "append_ms": ms(timings["append"]), "queries": statistics.mean(queries), "sql": sample_sql}
 
 
 def step_verify(args) -> dict:
@@ -223,7 +260,6 @@ def step_verify(args) -> dict:
     _django()
     from datetime import timedelta
 
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from voting.models import Contest
@@ -236,13 +272,10 @@ def step_verify(args) -> dict:
     successes = results["successes"]
     # Counts, uniqueness, receipts, chain and running sums (shared with bench/load and bench/faults).
     checks = box_checks(contest, successes)
-    # Close, bring 2 of 3 shares, count: the decrypted totals must be what the clients chose.
+    # Close, 2 of 3 trustees' devices decrypt the totals, count: the counts must be what the clients chose.
     Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
     contest.refresh_from_db()
-    User = get_user_model()
-    for trustee in contest.trustees.order_by("index")[: contest.threshold]:
-        share = next(s for s in spec["shares"] if s["trustee"] == trustee.index)
-        counting.submit_share(trustee=trustee, user=User.objects.get(pk=trustee.user_id), share_document=json.dumps(share))
+    decrypt_totals(contest, state["key_folder"])
     result = counting.count_contest(contest=Contest.objects.get(pk=contest.pk))
     expected = {choice: 0 for choice in spec["choices"]}
     for success in successes:
@@ -308,10 +341,14 @@ def run_clients(port: int, jobs: list[list[tuple]], *, paired: bool = False) -> 
     return time.perf_counter() - start, outcomes
 
 
-def vote_job(state: dict, contest_name: str, voter_index: int, choice: str) -> tuple:
+def vote_job(state: dict, contest_name: str, voter_index: int, again: bool = False) -> tuple:
+    """One voter's POST of the ballot their phone encrypted beforehand (``again``: the second device's)."""
     voter = state["voters"][voter_index]
     contest = state["contests"][contest_name]
-    body = urlencode({"choice": choice, "csrfmiddlewaretoken": voter["csrf"]}).encode()
+    ballot = contest["ballots_again" if again else "ballots"][voter_index]
+    choice = ballot["choice"]
+    body = urlencode({"ballot": ballot["ballot"], "tracker": ballot["tracker"],
+                      "csrfmiddlewaretoken": voter["csrf"]}).encode()
     headers = {
         "Host": "127.0.0.1",
         "Content-Type": "application/x-www-form-urlencoded",
@@ -322,30 +359,25 @@ def vote_job(state: dict, contest_name: str, voter_index: int, choice: str) -> t
 
 
 def insert_job(state: dict, index: int) -> tuple:
-    """The baseline request: same headers and body size as a vote."""
-    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]), "blank")
+    """The baseline request: same headers and body (an encrypted ballot and its tracker) as a vote."""
+    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]))
     return ((index, "blank"), "/bench/insert", body, headers)
 
 
 def signed_in_insert_job(state: dict, index: int) -> tuple:
     """The second baseline: the same POST (cookies, CSRF token) to a login-required, CSRF-checked insert."""
-    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]), "blank")
+    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]))
     return ((index, "blank"), "/bench/insert-signed-in", body, headers)
 
 
-def encrypted_insert_job(state: dict, index: int) -> tuple:
-    """The third baseline: the signed-in POST inserting a freshly encrypted ballot (the floor of server-side encryption)."""
-    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]), "blank")
-    return ((index, "blank"), f"/bench/insert-encrypted/{state['contests']['warmup']['pk']}", body, headers)
+def verified_insert_job(state: dict, index: int) -> tuple:
+    """The third baseline: the signed-in POST inserting the posted ballot once its proofs verify (the floor of a vote)."""
+    _tag, _path, body, headers = vote_job(state, "warmup", index % len(state["voters"]))
+    return ((index, "blank"), f"/bench/insert-verified/{state['contests']['warmup']['pk']}", body, headers)
 
 
 def spread(items: list, clients: int) -> list[list]:
     return [items[i::clients] for i in range(clients)]
-
-
-def choices_for(state: dict, contest_name: str, count: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return [rng.choice(state["contests"][contest_name]["choices"]) for _ in range(count)]
 
 
 def summarize(name: str, seconds: float, outcomes: list[tuple], ok) -> dict:
@@ -554,9 +586,9 @@ def run_step(env, args, step: str, state_path: Path, results_path: Path | None =
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--voters", type=int, default=3000, help="voters, i.e. votes per configuration")
+    parser.add_argument("--voters", type=int, default=1500, help="voters, i.e. votes per configuration")
     parser.add_argument("--concurrency", type=int, default=50, help="client threads (even, for --double)")
-    parser.add_argument("--configs", default="2x1,4x1",
+    parser.add_argument("--configs", default="2x1",
                         help="gunicorn WORKERSxTHREADS, comma-separated (first one also runs --double)")
     parser.add_argument("--double", action=argparse.BooleanOptionalAction, default=True,
                         help="also run the double-submission pass")
@@ -593,12 +625,16 @@ def main() -> None:
         state = run_step(env, args, "setup", state_path)
         state_path.write_text(json.dumps(state))
         print(f"setup: {args.voters} verified residents with sessions, {len(state['contests'])} sealed open "
-              f"contests ({len(OPTIONS)} options + blank, 2-of-3 trustees) in {time.perf_counter() - start:.1f} s; "
-              f"allauth installed: {state['allauth']}; sessions: {state['session_engine']}")
+              f"contests ({len(OPTIONS)} options + blank, 2-of-3 trustees; key ceremonies "
+              f"{state['ceremony_seconds']:.1f} s), {state['encrypted']} ballots encrypted beforehand as phones "
+              f"would ({1000 * state['encrypt_seconds'] / state['encrypted']:.1f} ms each), in "
+              f"{time.perf_counter() - start:.1f} s; allauth installed: {state['allauth']}; "
+              f"sessions: {state['session_engine']}")
         probe = run_step(env, args, "probe", state_path)
         print(f"probe (in-process, {probe['votes']} sequential votes, {probe['ok']} ok): "
-              f"{probe['request_ms']:.1f} ms/vote request, of which encrypt_ballot {probe['encrypt_ms']:.1f} ms, "
-              f"append_ballot (its transaction) {probe['append_ms']:.1f} ms; {probe['queries']:.0f} SQL queries/vote")
+              f"{probe['request_ms']:.1f} ms/vote request, of which decode_ballot {probe['decode_ms']:.1f} ms "
+              f"(verify_ballot {probe['verify_ms']:.1f} ms), append_ballot (its transaction) "
+              f"{probe['append_ms']:.1f} ms; {probe['queries']:.0f} SQL queries/vote")
         for sql in probe["sql"]:
             print(f"    {sql}")
 
@@ -618,8 +654,8 @@ def main() -> None:
                 server.wait_ready()
                 # warm every worker: URLconf, templates, DB connection, crypto tables
                 run_clients(server.port, spread([insert_job(state, i) for i in range(10 * workers)], 2 * workers))
-                run_clients(server.port, spread([encrypted_insert_job(state, i) for i in range(10 * workers)], 2 * workers))
-                warm = [vote_job(state, "warmup", (warmed + i) % n, "blank") for i in range(min(n, 10 * workers))]
+                run_clients(server.port, spread([verified_insert_job(state, i) for i in range(10 * workers)], 2 * workers))
+                warm = [vote_job(state, "warmup", (warmed + i) % n) for i in range(min(n, 10 * workers))]
                 warmed += len(warm)
                 run_clients(server.port, spread(warm, 2 * workers))
 
@@ -635,12 +671,14 @@ def main() -> None:
                 signed_in = summarize("signed-in insert", seconds, outcomes, lambda o: o[1] == 200)
                 signed_in["cpu_ms"] = 1000 * meter.used(cpu, cpu := meter.snapshot()) / n
                 seconds, outcomes = run_clients(
-                    server.port, spread([encrypted_insert_job(state, i) for i in range(n)], args.concurrency)
+                    server.port, spread([verified_insert_job(state, i) for i in range(n)], args.concurrency)
                 )
-                encrypted = summarize("+ encryption", seconds, outcomes, lambda o: o[1] == 200)
-                encrypted["cpu_ms"] = 1000 * meter.used(cpu, cpu := meter.snapshot()) / n
-                choices = choices_for(state, contest_name, n, seed=run)
-                vote_jobs = spread([vote_job(state, contest_name, i, choices[i]) for i in range(n)], args.concurrency)
+                verified = summarize("+ verification", seconds, outcomes, lambda o: o[1] == 200)
+                checked = meter.snapshot()
+                verified["cpu_ms"] = 1000 * meter.used(cpu, checked) / n
+                verified["cpu_split"] = {k: 1000 * v / n for k, v in meter.by_group(cpu, checked).items()}
+                cpu = checked
+                vote_jobs = spread([vote_job(state, contest_name, i) for i in range(n)], args.concurrency)
                 sampler = LockSampler(database_url(args.admin_url, DATABASE), DATABASE)
                 try:
                     seconds, vote_outcomes = run_clients(server.port, vote_jobs)
@@ -661,17 +699,22 @@ def main() -> None:
             baseline = (before["rate"] + after["rate"]) / 2
             print_row(label, before)
             print_row(label, signed_in, f"{signed_in['rate'] / baseline:.0%}")
-            print_row(label, encrypted, f"{encrypted['rate'] / baseline:.0%}")
+            print_row(label, verified, f"{verified['rate'] / baseline:.0%}")
             print_row(label, cast, f"{cast['rate'] / baseline:.0%}")
             print_row(label, after)
-            summaries.append((label, cast["rate"] / baseline, cast["rate"] / signed_in["rate"], encrypted["rate"] / baseline))
+            summaries.append((label, cast["rate"] / baseline, cast["rate"] / signed_in["rate"],
+                              cast["rate"] / verified["rate"], verified["rate"] / signed_in["rate"]))
             base_cpu = (before["cpu_ms"] + after["cpu_ms"]) / 2
-            print(f"  casting = {cast['rate'] / signed_in['rate']:.0%} of the signed-in insert's rate")
+            print(f"  casting = {cast['rate'] / signed_in['rate']:.0%} of the signed-in insert's rate, "
+                  f"{cast['rate'] / verified['rate']:.0%} of the verified insert's "
+                  f"(which alone is {verified['rate'] / signed_in['rate']:.0%} of the signed-in insert's)")
             print(f"  server CPU per request (gunicorn + Celery worker + their PostgreSQL backends): insert "
-                  f"{before['cpu_ms']:.2f} / {after['cpu_ms']:.2f} ms, signed-in insert {signed_in['cpu_ms']:.2f} ms, + encryption {encrypted['cpu_ms']:.2f} ms, vote {cast['cpu_ms']:.2f} ms (chaining included)"
+                  f"{before['cpu_ms']:.2f} / {after['cpu_ms']:.2f} ms, signed-in insert {signed_in['cpu_ms']:.2f} ms, + verification {verified['cpu_ms']:.2f} ms, vote {cast['cpu_ms']:.2f} ms (chaining included)"
                   f" -> a vote costs {cast['cpu_ms'] / base_cpu:.1f}x an insert; CPU-bound ratio "
                   f"{base_cpu / cast['cpu_ms']:.0%}; the vote's split: "
-                  + ", ".join(f"{group} {ms:.2f} ms" for group, ms in sorted(cast["cpu_split"].items())))
+                  + ", ".join(f"{group} {ms:.2f} ms" for group, ms in sorted(cast["cpu_split"].items()))
+                  + "; the verified insert's: "
+                  + ", ".join(f"{group} {ms:.2f} ms" for group, ms in sorted(verified["cpu_split"].items())))
             print(f"  during the votes: {locks}")
             statuses: dict[str, int] = {}
             for o in vote_outcomes:
@@ -698,12 +741,12 @@ def main() -> None:
             worker = Worker(env, work / "celery.log")
             try:
                 server.wait_ready()
-                choices = choices_for(state, "double", n, seed=99)
                 pairs = args.concurrency // 2
                 jobs: list[list[tuple]] = []
                 for pair in range(pairs):
-                    own = [vote_job(state, "double", i, choices[i]) for i in range(pair, n, pairs)]
-                    jobs += [own, list(own)]
+                    voters = range(pair, n, pairs)
+                    jobs += [[vote_job(state, "double", i) for i in voters],
+                             [vote_job(state, "double", i, again=True) for i in voters]]
                 seconds, outcomes = run_clients(server.port, jobs, paired=True)
             finally:
                 server.stop()
@@ -732,8 +775,9 @@ def main() -> None:
             all_ok &= print_checks("double submission", checks)
 
         print("\nsummary: " + ", ".join(f"{label}: casting = {plain:.0%} of the plain insert, {signed:.0%} of the "
-                                        f"signed-in insert (the encrypted signed-in insert alone: {floor:.0%} of the plain insert)"
-                                        for label, plain, signed, floor in summaries)
+                                        f"signed-in insert, {of_verified:.0%} of the verified insert (which alone is "
+                                        f"{floor:.0%} of the signed-in insert)"
+                                        for label, plain, signed, of_verified, floor in summaries)
               + f" (target >= 50%); all checks {'passed' if all_ok else 'FAILED'}")
         if not all_ok:
             print(f"gunicorn log: {work / 'gunicorn.log'}")
