@@ -5,6 +5,8 @@ the page's fields) and refuse, once the ballots are sealed, any change to
 what the sealed contests were built from.
 """
 
+import hashlib
+import json
 from datetime import datetime
 
 from django import forms
@@ -14,7 +16,6 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images.fields import WagtailImageField
 
 from home.video import privacy_embed_url
-from voting.forms import BallotForm
 from voting.models import Contest, VoterRoll
 
 SEALED_MESSAGE = _(
@@ -224,21 +225,53 @@ class CandidateApplicationForm(forms.Form):
         return url
 
 
-class ConsultationBallotForm:
-    """One ``voting.forms.BallotForm`` per question still open to this voter, rendered as one form."""
+class ConsultationBallotForm(forms.Form):
+    """A consultation's ballot: one encrypted ballot per question still open to this voter.
+
+    The voter's device (``voting/static/voting/js/ballot.js``) encrypts each
+    answer and posts ``ballots``, a JSON object ``{contest id: canonical
+    ballot JSON}``, with ``trackers``, ``{contest id: tracker}`` as it showed
+    them; an answer in clear is never read. Each ballot's proofs are checked
+    when it is cast. Iterating the form gives the questions' contests, in
+    order, for the page to render.
+    """
+
+    ballots = forms.CharField(widget=forms.HiddenInput)
+    trackers = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, data=None, *, contests):
-        self.forms = [BallotForm(data, contest=contest, prefix=f"q{contest.pk}") for contest in contests]
+        super().__init__(data)
+        self.contests = list(contests)
 
     def __iter__(self):
-        return iter(self.forms)
+        return iter(self.contests)
 
-    def is_valid(self) -> bool:
-        return all([form.is_valid() for form in self.forms])
+    @staticmethod
+    def _json_object(text: str) -> dict:
+        try:
+            value = json.loads(text or "{}")
+        except ValueError:
+            value = None
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise forms.ValidationError(_("Your encrypted vote could not be read. Reload the page and vote again."))
+        return value
 
-    def errors(self) -> list[str]:
-        return [f"{form.contest.question}: {' '.join(form.errors.get('choice', []))}" for form in self.forms if form.errors]
+    def clean_ballots(self) -> dict:
+        """``{contest: payload}``, only for questions this voter may still answer."""
+        posted = self._json_object(self.cleaned_data["ballots"])
+        open_to_voter = {str(contest.pk): contest for contest in self.contests}
+        if not posted or any(key not in open_to_voter for key in posted):
+            raise forms.ValidationError(_("Your encrypted vote could not be read. Reload the page and vote again."))
+        return {open_to_voter[key]: payload for key, payload in posted.items()}
 
-    def choices(self) -> dict:
-        """``{contest: [option ids]}`` (an empty list is a blank vote)."""
-        return {form.contest: form.option_ids() for form in self.forms}
+    def clean_trackers(self) -> dict:
+        return self._json_object(self.cleaned_data["trackers"])
+
+    def clean(self):
+        """Each tracker the device showed must be its ballot's (the hash of the canonical JSON the server keeps)."""
+        cleaned = super().clean()
+        for contest, payload in (cleaned.get("ballots") or {}).items():
+            shown = (cleaned.get("trackers") or {}).get(str(contest.pk))
+            if shown is not None and shown != hashlib.sha256(payload.encode("utf-8")).hexdigest():
+                raise forms.ValidationError(_("This ballot is not the one your device showed you. Nothing was recorded."))
+        return cleaned

@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parvis.http import client_ip
 from voting.exceptions import VotingError
@@ -183,8 +184,18 @@ def consultation_prove_roll(request, page: ConsultationPage):
     return _back(page, "vote")
 
 
+NEEDS_JAVASCRIPT = gettext_lazy(
+    "Your choice was not encrypted on your device, so it was not sent and nothing was recorded. "
+    "Online voting needs JavaScript; you can also vote on paper."
+)
+
+
 def _posted_ballot(request, page: ConsultationPage) -> ConsultationBallotForm | None:
-    """The answers posted for the questions this voter may still answer, or None with a message."""
+    """The encrypted ballots posted for the questions this voter may still answer, or None with a message.
+
+    Answers in clear are never read: a post without encrypted ballots (a
+    browser without JavaScript) records nothing and says why.
+    """
     if request.method != "POST":
         return None
     if not request.user.is_authenticated:
@@ -193,36 +204,37 @@ def _posted_ballot(request, page: ConsultationPage) -> ConsultationBallotForm | 
     if status["refusal"] or not status["to_answer"]:
         messages.error(request, status["refusal"] or _("You have already answered every question. Thank you!"))
         return None
+    if not request.POST.get("ballots"):
+        messages.error(request, NEEDS_JAVASCRIPT)
+        return None
     form = ConsultationBallotForm(request.POST, contests=status["to_answer"])
     if not form.is_valid():
-        messages.error(request, _("Your choice is not valid: %(errors)s") % {"errors": " ".join(form.errors())})
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return None
     return form
 
 
 def consultation_confirm(request, page: ConsultationPage):
-    """Second step: show the answers back before they are cast."""
+    """Former confirmation step: the review now happens on the voter's device, before encryption.
+
+    A post here (an old page, a browser without JavaScript) records nothing
+    and goes back to the ballot with the reason.
+    """
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = _posted_ballot(request, page)
-    if form is None:
-        return _back(page, "vote")
-    summary = [
-        {"question": ballot.contest.question, "labels": ballot.chosen_labels(), "prefix": ballot.prefix,
-         "values": [str(i) for i in ballot.option_ids()] or ["blank"]}
-        for ballot in form
-    ]
-    return TemplateResponse(request, "councils/consultation_confirm.html", {"page": page, "summary": summary})
+    messages.error(request, NEEDS_JAVASCRIPT)
+    return _back(page, "vote")
 
 
 def consultation_cast(request, page: ConsultationPage):
+    """Cast the ballots the voter's device encrypted, one per question; then their receipts."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = _posted_ballot(request, page)
     if form is None:
         return _back(page, "vote")
     try:
-        trackers, refused = consultations.cast(consultation=page, user=request.user, choices=form.choices())
+        trackers, refused = consultations.cast(consultation=page, user=request.user, ballots=form.cleaned_data["ballots"])
     except VotingError as error:
         messages.error(request, error.message)
         return _back(page, "vote")

@@ -1,6 +1,7 @@
-"""The consultation page as residents use it: every question in one ballot, a confirmation, receipts,
+"""The consultation page as residents use it: every question in one ballot encrypted on the device, receipts,
 refusals explained, results shown only once proclaimed."""
 
+import json
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from voting.models import Ballot, Contest, Participation
 from voting.services import counting
+from voting.voter import encrypt_choice
 
 from ..accounts.factories import make_resident
 from ..voting.factories import make_user
@@ -23,37 +25,65 @@ def town():
 
 
 def answers(page, **labels) -> dict:
-    """POST data choosing, per question number, an answer label (or "blank")."""
-    data = {}
+    """POST data as the page's device sends it: per question number, an answer label (or "blank") or a list
+    of labels, each question's ballot encrypted with its tracker; never a choice in clear."""
+    ballots, trackers = {}, {}
     for number, contest in enumerate(page.contests(), start=1):
-        label = labels.get(f"q{number}", "blank")
-        value = "blank" if label == "blank" else str(contest.options.get(label=label).pk)
-        data[f"q{contest.pk}-choice"] = value
-    return data
+        chosen = labels.get(f"q{number}", "blank")
+        chosen = [] if chosen == "blank" else [chosen] if isinstance(chosen, str) else chosen
+        ids = [contest.options.get(label=label).pk for label in chosen]
+        ballot, _choices, _nonces = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key, ids)
+        ballots[str(contest.pk)], trackers[str(contest.pk)] = ballot.to_json(), ballot.hash
+    return {"ballots": json.dumps(ballots), "trackers": json.dumps(trackers)}
 
 
-def test_a_resident_answers_every_question_confirms_and_gets_a_receipt_per_question(client, town):
-    page, _shares = open_consultation(town, questions=QUESTIONS)
+def test_a_resident_answers_every_question_and_gets_a_receipt_per_question(client, town):
+    page, _secrets = open_consultation(town, questions=QUESTIONS)
     client.force_login(make_resident("lea@example.org"))
-    assert 'id="consultation-ballot"' in client.get(page.url).content.decode()
-    second = page.contests()[1]
-    data = {**answers(page, q1="Oui"), f"q{second.pk}-choice": [str(second.options.get(label="Jeux").pk)]}
+    html = client.get(page.url).content.decode()
+    assert 'id="consultation-ballot"' in html and html.count("data-ballot-question") == 2
+    data = answers(page, q1="Oui", q2=["Jeux"])
 
-    confirm = client.post(f"{page.url}confirmer/", data)
     cast = client.post(f"{page.url}voter/", data)
     receipts = client.get(cast["Location"])
 
-    assert confirm.status_code == 200 and "Oui" in confirm.content.decode() and "Jeux" in confirm.content.decode()
     assert cast.status_code == 302 and cast["Location"].startswith(f"{page.url}recus/?r=")
     html = receipts.content.decode()
+    assert sorted(Ballot.objects.values_list("tracker", flat=True)) == sorted(json.loads(data["trackers"]).values())
     for ballot in Ballot.objects.all():
         assert ballot.tracker in html
-    assert Ballot.objects.count() == 2
     assert 'id="consultation-ballot"' not in client.get(page.url).content.decode()
 
 
+def test_answers_in_clear_are_never_read_and_nothing_is_recorded(client, town):
+    page, _secrets = open_consultation(town)
+    client.force_login(make_resident("lea@example.org"))
+    contest = page.contests()[0]
+    clear = {f"q{contest.pk}-choice": str(contest.options.get(label="Oui").pk)}
+
+    cast = client.post(f"{page.url}voter/", clear, follow=True)
+    old_confirmation = client.post(f"{page.url}confirmer/", clear, follow=True)
+
+    assert not Ballot.objects.exists() and not Participation.objects.exists()
+    for response in (cast, old_confirmation):
+        assert "JavaScript" in response.content.decode()
+
+
+def test_a_ballot_unlike_the_one_the_device_showed_or_for_another_vote_is_refused(client, town):
+    page, _secrets = open_consultation(town)
+    other, _other_secrets = open_consultation(town, slug="autre", title="Une autre consultation")
+    client.force_login(make_resident("lea@example.org"))
+    data = answers(page, q1="Oui")
+    wrong_tracker = {**data, "trackers": json.dumps({k: "a" * 64 for k in json.loads(data["trackers"])})}
+
+    for posted in (wrong_tracker, answers(other, q1="Non"), {"ballots": "not json"}):
+        response = client.post(f"{page.url}voter/", posted, follow=True)
+        assert list(response.context["messages"])
+    assert not Ballot.objects.exists() and not Participation.objects.exists()
+
+
 def test_a_resident_outside_the_territory_sees_why_and_cannot_vote(client, town):
-    page, _shares = open_consultation(town, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, councils=[town["pres"]])
     client.force_login(make_resident("omar@example.org", council=town["centre"]))
 
     html = client.get(page.url).content.decode()
@@ -65,14 +95,14 @@ def test_a_resident_outside_the_territory_sees_why_and_cannot_vote(client, town)
 
 def test_the_page_posts_its_ballot_to_its_own_routes_which_check_territory_and_age(client, town):
     """Not to the engine's generic cast view, which knows nothing of councils or ages."""
-    page, _shares = open_consultation(town, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, councils=[town["pres"]])
     html = client.get(page.url).content.decode()
     contest = page.contests()[0]
     assert reverse("voting:cast", args=[contest.pk]) not in html
 
 
 def test_roll_voters_prove_membership_then_vote(client, town):
-    page, _shares = open_consultation(town, eligibility=Contest.Eligibility.ROLL, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, eligibility=Contest.Eligibility.ROLL, councils=[town["pres"]])
     client.force_login(make_user("paul"))
 
     client.post(f"{page.url}inscription/", {"roll-family_name": "martin", "roll-birth_date": "2001-05-01", "roll-place": "3"})
@@ -81,23 +111,27 @@ def test_roll_voters_prove_membership_then_vote(client, town):
     assert Participation.objects.filter(voter__roll_entry__birth_date=date(2001, 5, 1)).count() == 1
 
 
-def test_a_bad_choice_is_refused_with_a_message_and_nothing_cast(client, town):
-    page, _shares = open_consultation(town)
+def test_a_forged_ballot_is_refused_with_a_message_and_nothing_cast(client, town):
+    page, _secrets = open_consultation(town)
     client.force_login(make_resident("lea@example.org"))
     contest = page.contests()[0]
 
-    response = client.post(f"{page.url}voter/", {f"q{contest.pk}-choice": "999999"}, follow=True)
+    ballot = json.loads(json.loads(answers(page, q1="Oui")["ballots"])[str(contest.pk)])
+    ballot["sum_proof"][0]["response"] = ballot["sum_proof"][0]["challenge"]  # a proof that no longer holds
+    forged = {str(contest.pk): json.dumps(ballot, sort_keys=True, separators=(",", ":"))}
+
+    response = client.post(f"{page.url}voter/", {"ballots": json.dumps(forged)}, follow=True)
 
     assert list(response.context["messages"]) and not Ballot.objects.exists()
 
 
 def test_results_appear_only_at_the_proclamation(client, town):
-    page, shares = open_consultation(town)
+    page, secrets = open_consultation(town)
     client.force_login(make_resident("lea@example.org"))
     client.post(f"{page.url}voter/", answers(page, q1="Oui"))
     contest = page.contests()[0]
     close_now([contest])
-    count_and_proclaim(contest, shares, proclaim=False)
+    count_and_proclaim(contest, secrets, proclaim=False)
 
     sealed = client.get(page.url).content.decode()
     assert "results-table" not in sealed and "results-sealed" in sealed
@@ -110,14 +144,15 @@ def test_results_appear_only_at_the_proclamation(client, town):
 
 def test_the_engines_own_views_apply_the_consultations_territory_too(client, town):
     """Posting straight to /vote/<id>/voter/ must not skip the territory rule."""
-    page, _shares = open_consultation(town, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, councils=[town["pres"]])
     contest = page.contests()[0]
     client.force_login(make_resident("outsider@example.org", council=town["centre"]))
-    oui = str(contest.options.get(label="Oui").pk)
 
-    response = client.post(reverse("voting:cast", args=[contest.pk]), {"choice": oui}, follow=True)
+    payload = json.loads(answers(page, q1="Oui")["ballots"])[str(contest.pk)]
+
+    response = client.post(reverse("voting:cast", args=[contest.pk]), {"ballot": payload}, follow=True)
 
     assert not Participation.objects.exists() and not Ballot.objects.exists()
     assert town["pres"].name in response.content.decode()
     status_page = client.get(reverse("voting:contest", args=[contest.pk])).content.decode()
-    assert 'name="choice"' not in status_page
+    assert "data-ballot-question" not in status_page
