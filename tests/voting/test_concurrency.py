@@ -7,9 +7,12 @@ from django.db import connection, connections
 
 from voting.exceptions import AlreadyVoted
 from voting.models import Ballot, Participation
-from voting.services.casting import cast_vote
+
+from voting.services.casting import cast_ballot
+from voting.voter import encrypt_choice
 
 from .factories import make_user, open_contest, option_ids
+from .factories import vote as cast
 
 pytestmark = [
     pytest.mark.postgres,
@@ -40,6 +43,11 @@ def run_concurrently(function, count: int):
     return outcomes
 
 
+def encrypted(contest, option_ids_: list[int]) -> str:
+    """A ballot as the voter's device makes it, prepared before the threads start so they race on the database only."""
+    return encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key, option_ids_)[0].to_json()
+
+
 def run_side_by_side(*functions):
     """Run each function in its own thread, with its own database connection; wait for all."""
 
@@ -61,9 +69,8 @@ def test_concurrent_double_submissions_give_exactly_one_ballot(migrated_data):
     resident = make_user("impatient")
     ids = option_ids(contest)
 
-    outcomes = run_concurrently(
-        lambda i: cast_vote(contest=contest, user=resident, option_ids=[ids["Oui" if i % 2 else "Non"]]), 8
-    )
+    ballots = [encrypted(contest, [ids["Oui" if i % 2 else "Non"]]) for i in range(8)]
+    outcomes = run_concurrently(lambda i: cast_ballot(contest=contest, user=resident, payload=ballots[i]), 8)
 
     receipts = [o for o in outcomes if isinstance(o, str)]
     assert len(receipts) == 1, outcomes
@@ -81,7 +88,8 @@ def test_concurrent_voters_all_land_in_one_unbroken_chain(migrated_data):
     ids = option_ids(contest)
     voters = [make_user(f"crowd{n}") for n in range(12)]
 
-    outcomes = run_concurrently(lambda i: cast_vote(contest=contest, user=voters[i], option_ids=[ids["Oui"]]), 12)
+    ballots = [encrypted(contest, [ids["Oui"]]) for _ in voters]
+    outcomes = run_concurrently(lambda i: cast_ballot(contest=contest, user=voters[i], payload=ballots[i]), 12)
 
     assert all(isinstance(o, str) for o in outcomes), outcomes
     contest.refresh_from_db()
@@ -98,6 +106,7 @@ def test_votes_and_chaining_runs_interleave_without_losing_or_repeating_a_ballot
     contest, _ = open_contest()
     ids = option_ids(contest)
     voters = [make_user(f"busy{n}") for n in range(16)]
+    ballots = [encrypted(contest, [ids["Oui" if i % 3 else "Non"]]) for i in range(16)]
     done = threading.Event()
 
     def chainer():
@@ -108,9 +117,7 @@ def test_votes_and_chaining_runs_interleave_without_losing_or_repeating_a_ballot
     thread = threading.Thread(target=chainer)
     thread.start()
     try:
-        outcomes = run_concurrently(
-            lambda i: cast_vote(contest=contest, user=voters[i], option_ids=[ids["Oui" if i % 3 else "Non"]]), 16
-        )
+        outcomes = run_concurrently(lambda i: cast_ballot(contest=contest, user=voters[i], payload=ballots[i]), 16)
     finally:
         done.set()
         thread.join(timeout=60)
@@ -149,7 +156,7 @@ def test_the_close_waits_for_a_vote_in_flight_and_refuses_the_next(migrated_data
 
     def vote():
         with transaction.atomic():  # the vote is written, its transaction not yet committed
-            outcomes["early"] = cast_vote(contest=contest, user=early, option_ids=[ids["Oui"]])
+            outcomes["early"] = cast(contest, early, [ids["Oui"]])
             in_flight.set()
             time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.5)  # still inside at the close
 
@@ -165,7 +172,7 @@ def test_the_close_waits_for_a_vote_in_flight_and_refuses_the_next(migrated_data
     assert outcomes["closed"].ballot_count == 1
     assert Ballot.objects.get(contest=contest).tracker == outcomes["early"]
     with pytest.raises(VoteNotOpen):
-        cast_vote(contest=contest, user=late, option_ids=[ids["Non"]], now=contest.opens_at + timedelta(seconds=1))
+        cast(contest, late, [ids["Non"]], now=contest.opens_at + timedelta(seconds=1))
     assert Ballot.objects.filter(contest=contest).count() == Participation.objects.filter(contest=contest).count() == 1
 
 
@@ -196,7 +203,7 @@ def test_a_vote_that_waited_for_the_close_reads_the_box_closed(migrated_data):
     def vote():
         closing.wait(10)
         try:
-            outcomes["vote"] = cast_vote(contest=contest, user=make_user("waiting"), option_ids=[ids["Oui"]],
+            outcomes["vote"] = cast(contest, make_user("waiting"), [ids["Oui"]],
                                          now=contest.opens_at + timedelta(seconds=1))
         except VoteNotOpen as error:
             outcomes["vote"] = error
