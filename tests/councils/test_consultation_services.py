@@ -13,7 +13,9 @@ from voting.services import counting
 
 from ..accounts.factories import make_resident
 from ..voting.factories import make_user
-from .election_factories import count_and_proclaim, make_consultation, make_town, open_consultation
+from .election_factories import (
+    count_and_proclaim, encrypted, make_consultation, make_town, open_consultation, play_ceremonies,
+)
 
 pytestmark = pytest.mark.django_db
 TWO_QUESTIONS = (
@@ -35,10 +37,18 @@ def options(contest):
     return {option.label: option.pk for option in contest.options.all()}
 
 
+def encrypt_all(choices: dict) -> dict:
+    """What the voter's device sends for each question: its choice (option ids, none for blank), encrypted."""
+    return {contest: encrypted(contest, option_ids) for contest, option_ids in choices.items()}
+
+
 def test_publishing_seals_one_contest_per_question_with_its_answers(town):
     page = make_consultation(town, questions=TWO_QUESTIONS + (("Combien ?", "Un\nDeux\nTrois"),))
     page.questions.filter(question="Combien ?").update(max_choices=2)  # after publication: no effect on the sealed contests
 
+    first, second, third = page.contests()
+    assert all(contest.is_frozen and not contest.is_sealed for contest in (first, second, third))
+    play_ceremonies((first, second, third))  # sealed once their trustees have made the key
     first, second, third = page.contests()
     assert all(contest.is_sealed for contest in (first, second, third))
     assert (first.question, first.rule, first.allow_blank) == ("Faut-il un marché le dimanche ?", Contest.Rule.SINGLE, True)
@@ -71,13 +81,13 @@ def test_a_whole_town_roll_consultation_opens_the_whole_roll(town):
 
 
 def test_residents_of_the_territory_vote_on_every_question_at_once(town):
-    page, _shares = open_consultation(town, questions=TWO_QUESTIONS, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, questions=TWO_QUESTIONS, councils=[town["pres"]])
     voter = resident("lea@example.org", council=town["pres"])
     market, services = page.contests()
 
     trackers, refused = consultations.cast(
         consultation=page, user=voter,
-        choices={market: [options(market)["Oui"]], services: []},  # a blank vote on the second
+        ballots=encrypt_all({market: [options(market)["Oui"]], services: []}),  # a blank vote on the second
     )
 
     assert refused == [] and set(trackers) == {market, services}
@@ -87,13 +97,13 @@ def test_residents_of_the_territory_vote_on_every_question_at_once(town):
 
 
 def test_a_second_vote_is_refused_per_question_and_the_rest_still_counts(town):
-    page, _shares = open_consultation(town, questions=TWO_QUESTIONS)
+    page, _secrets = open_consultation(town, questions=TWO_QUESTIONS)
     voter = resident("lea@example.org")
     market, services = page.contests()
-    consultations.cast(consultation=page, user=voter, choices={market: [options(market)["Oui"]]})
+    consultations.cast(consultation=page, user=voter, ballots=encrypt_all({market: [options(market)["Oui"]]}))
 
     trackers, refused = consultations.cast(
-        consultation=page, user=voter, choices={market: [options(market)["Non"]], services: [options(services)["Jeux"]]},
+        consultation=page, user=voter, ballots=encrypt_all({market: [options(market)["Non"]], services: [options(services)["Jeux"]]}),
     )
 
     assert list(trackers) == [services] and len(refused) == 1
@@ -101,52 +111,52 @@ def test_a_second_vote_is_refused_per_question_and_the_rest_still_counts(town):
 
 
 def test_a_resident_of_another_council_cannot_vote_and_nothing_is_cast(town):
-    page, _shares = open_consultation(town, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, councils=[town["pres"]])
     outsider = resident("omar@example.org", council=town["centre"])
     nowhere = resident("nina@example.org")
     contest = page.contests()[0]
 
     for person in (outsider, nowhere):
         with pytest.raises(NotEligible):
-            consultations.cast(consultation=page, user=person, choices={contest: [options(contest)["Oui"]]})
+            consultations.cast(consultation=page, user=person, ballots=encrypt_all({contest: [options(contest)["Oui"]]}))
         assert consultations.voter_status(page, person)["refusal"]
     assert Participation.objects.count() == 0 and Ballot.objects.count() == 0
 
 
 @pytest.mark.parametrize(("birth_year", "allowed"), [(None, False), ("too young", False), ("just old enough", True)])
 def test_the_minimum_age_of_residents_comes_from_their_year_of_birth(town, birth_year, allowed):
-    page, _shares = open_consultation(town, min_age=16)
+    page, _secrets = open_consultation(town, min_age=16)
     closing_year = page.schedule()["closes_at"].year
     year = {None: None, "too young": closing_year - 15, "just old enough": closing_year - 16}[birth_year]
     voter = resident("jeune@example.org", birth_year=year)
     contest = page.contests()[0]
 
     if allowed:
-        consultations.cast(consultation=page, user=voter, choices={contest: [options(contest)["Oui"]]})
+        consultations.cast(consultation=page, user=voter, ballots=encrypt_all({contest: [options(contest)["Oui"]]}))
         assert Participation.objects.count() == 1
     else:
         with pytest.raises(NotEligible):
-            consultations.cast(consultation=page, user=voter, choices={contest: [options(contest)["Oui"]]})
+            consultations.cast(consultation=page, user=voter, ballots=encrypt_all({contest: [options(contest)["Oui"]]}))
         assert Participation.objects.count() == 0
 
 
 def test_the_minimum_age_of_roll_voters_comes_from_the_rolls_birth_date(town):
-    page, _shares = open_consultation(town, eligibility=Contest.Eligibility.ROLL, councils=[town["pres"]], min_age=18)
+    page, _secrets = open_consultation(town, eligibility=Contest.Eligibility.ROLL, councils=[town["pres"]], min_age=18)
     contest = page.contests()[0]
     lea, paul = make_user("lea"), make_user("paul")  # Léa Petit was born in 2011, Paul Martin in 2001
 
     with pytest.raises(NotEligible):
         consultations.prove_roll(consultation=page, user=lea, family_name="Petit", birth_date=date(2011, 9, 1), place="3")
     with pytest.raises(NotEligible):
-        consultations.cast(consultation=page, user=lea, choices={contest: [options(contest)["Oui"]]})
+        consultations.cast(consultation=page, user=lea, ballots=encrypt_all({contest: [options(contest)["Oui"]]}))
     consultations.prove_roll(consultation=page, user=paul, family_name="Martin", birth_date=date(2001, 5, 1), place="3")
-    consultations.cast(consultation=page, user=paul, choices={contest: [options(contest)["Non"]]})
+    consultations.cast(consultation=page, user=paul, ballots=encrypt_all({contest: [options(contest)["Non"]]}))
 
     assert Participation.objects.filter(contest=contest).count() == 1
 
 
 def test_a_roll_voter_of_another_council_is_not_found(town):
-    page, _shares = open_consultation(town, eligibility=Contest.Eligibility.ROLL, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, eligibility=Contest.Eligibility.ROLL, councils=[town["pres"]])
 
     with pytest.raises(RollMatchFailed):
         consultations.prove_roll(
@@ -155,22 +165,23 @@ def test_a_roll_voter_of_another_council_is_not_found(town):
 
 
 def test_votes_on_a_foreign_contest_or_outside_the_dates_are_refused(town):
-    page, _shares = open_consultation(town)
+    page, _secrets = open_consultation(town)
     other = make_consultation(town, slug="autre", title="Autre")
+    play_ceremonies(other.contests())  # sealed, but not open yet
     voter = resident("lea@example.org")
 
     with pytest.raises(InvalidChoice):
-        consultations.cast(consultation=page, user=voter, choices={other.contests()[0]: []})
+        consultations.cast(consultation=page, user=voter, ballots=encrypt_all({other.contests()[0]: []}))
     with pytest.raises(VoteNotOpen):
-        consultations.cast(consultation=other, user=voter, choices={other.contests()[0]: []})
+        consultations.cast(consultation=other, user=voter, ballots=encrypt_all({other.contests()[0]: []}))
 
 
 def test_turnout_per_council_counts_voters_once_whatever_the_questions(town):
-    page, shares = open_consultation(town, questions=TWO_QUESTIONS)
+    page, secrets = open_consultation(town, questions=TWO_QUESTIONS)
     market, services = page.contests()
     for email, council in [("a@example.org", town["centre"]), ("b@example.org", town["centre"]), ("c@example.org", town["pres"])]:
         consultations.cast(consultation=page, user=resident(email, council=council),
-                           choices={market: [options(market)["Oui"]], services: []})
+                           ballots=encrypt_all({market: [options(market)["Oui"]], services: []}))
 
     rows = {row["council"].name: row for row in consultations.council_turnout(page)}
 
@@ -184,11 +195,11 @@ def test_age_on_counts_completed_years():
 
 
 def test_results_are_proclaimed_per_question_and_the_phase_says_so(town):
-    page, shares = open_consultation(town)
+    page, secrets = open_consultation(town)
     contest = page.contests()[0]
-    consultations.cast(consultation=page, user=resident("a@example.org"), choices={contest: [options(contest)["Oui"]]})
+    consultations.cast(consultation=page, user=resident("a@example.org"), ballots=encrypt_all({contest: [options(contest)["Oui"]]}))
     Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now())
-    count_and_proclaim(contest, shares, proclaim=False)
+    count_and_proclaim(contest, secrets, proclaim=False)
     assert page.phase() is Phase.COUNTED
 
     counting.proclaim(contest=contest, actor=make_user("greffe"))
@@ -202,7 +213,7 @@ def test_the_consultation_of_a_sealed_contest_is_looked_up_once(town, django_ass
     from ..voting.factories import open_contest
 
     engine_only, _ = open_contest()
-    page, _shares = open_consultation(town, councils=[town["pres"]])
+    page, _secrets = open_consultation(town, councils=[town["pres"]])
     question = page.contests()[0]
     outsider = resident("omar@example.org", council=town["centre"])
     assert consultation_rules(engine_only, outsider) is None
