@@ -177,6 +177,44 @@ def cookie_names() -> dict:
     }
 
 
+def draft_contest(title: str, trustees, *, options=("Oui", "Non", "Sans avis"), threshold: int = 2, **fields):
+    """A single-choice contest (blank allowed) with ``trustees`` (users) as trustees, not yet frozen.
+
+    It opens in an hour, closes in two weeks; ``fields`` go to ``Contest``.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voting.models import Contest, Option, Trustee
+
+    now = timezone.now()
+    fields = {"rule": Contest.Rule.SINGLE, **fields}
+    contest = Contest.objects.create(
+        title=title, question="Faut-il piétonniser la place du marché ?", allow_blank=True, threshold=threshold,
+        opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=14),
+        proclaims_at=now + timedelta(days=14, hours=2), **fields,
+    )
+    for position, label in enumerate(options):
+        Option.objects.create(contest=contest, label=label, position=position)
+    for number, user in enumerate(trustees):
+        Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
+    return contest
+
+
+def open_now(contest):
+    """Move a sealed contest's opening to a minute ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voting.models import Contest
+
+    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    contest.refresh_from_db()
+    return contest
+
+
 def open_sealed_contest(title: str, trustees, *, key_folder, options=("Oui", "Non", "Sans avis"), **fields):
     """A single-choice contest (blank allowed, 2-of-n trustees) sealed by its key ceremony, opened a minute ago.
 
@@ -187,27 +225,11 @@ def open_sealed_contest(title: str, trustees, *, key_folder, options=("Oui", "No
     ``fields`` go to ``Contest`` (e.g. ``eligibility``, ``roll``). The
     benchmarks and the drill all vote in one.
     """
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from voting.models import Contest, Option, Trustee
     from voting.simulation import run_key_ceremony
 
-    now = timezone.now()
-    contest = Contest.objects.create(
-        title=title, question="Faut-il piétonniser la place du marché ?", rule=Contest.Rule.SINGLE,
-        allow_blank=True, threshold=2, opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=14),
-        proclaims_at=now + timedelta(days=14, hours=2), **fields,
-    )
-    for position, label in enumerate(options):
-        Option.objects.create(contest=contest, label=label, position=position)
-    for number, user in enumerate(trustees):
-        Trustee.objects.create(contest=contest, user=user, name=f"Garant {number}")
+    contest = draft_contest(title, trustees, options=options, **fields)
     run_key_ceremony(contest, key_files=Path(key_folder))
-    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
-    contest.refresh_from_db()
-    return contest
+    return open_now(contest)
 
 
 def decrypt_totals(contest, key_folder) -> None:

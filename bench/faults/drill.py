@@ -21,8 +21,9 @@ process) and, for the voting scenarios, Celery beat. Findings: README.md.
    rows, once each, and its file is deleted.
 2. **Worker killed during a count.** ``--ballots`` ballots are loaded with
    COPY (a pool of real ballots reused, as ``bench/voting_count.py`` does),
-   the contest is closed, 2 of 3 trustees bring their shares and
-   ``voting.tasks.count_contest`` is queued. The drill holds a SHARE lock on
+   the contest is closed, 2 of 3 trustees' devices decrypt the totals
+   (played from their key files, each partial decryption checked by the
+   server) and ``voting.tasks.count_contest`` is queued. The drill holds a SHARE lock on
    the results table, so the count verifies the chain, decrypts the totals
    and then waits to insert its Result, inside its transaction: then the
    pool process gets SIGKILL (the worker's main process survives).
@@ -30,7 +31,8 @@ process) and, for the voting scenarios, Celery beat. Findings: README.md.
    (``reject_on_worker_lost``) and the count completes with the loaded
    totals; the proclamation then works.
 3. **PostgreSQL restarted during voting.** ``--voters`` residents (logged-in
-   sessions) vote over HTTP through gunicorn, 6 at a time, while
+   sessions) vote over HTTP through gunicorn, 6 at a time, each posting
+   the ballot their phone encrypted beforehand (``voting.voter.encrypt_choice``), while
    ``pg_ctl restart -m fast`` runs. Every answer is recorded; each voter
    without a receipt then retries once. Checks: every answer was a receipt
    or a clear "try again" page (503 with Retry-After); after the retries
@@ -73,7 +75,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from bench._support import (  # noqa: E402
-    ROOT, box_checks, open_sealed_contest, print_checks, production_env, run_json,
+    ROOT, box_checks, decrypt_totals, open_sealed_contest, print_checks, production_env, run_json,
 )
 from bench.voting_cast import Server  # noqa: E402
 
@@ -281,29 +283,28 @@ def _trustees(prefix: str):
     return [User.objects.create(username=f"{prefix}-garant{i}", email=f"{prefix}-garant{i}@example.org") for i in range(3)]
 
 
+KEY_FOLDER = WORK / "keys"
+"""The drill trustees' key files (demo passphrase), for the decryption after the close."""
+
+
 def _open_contest(title: str, trustees, *, eligibility="residents"):
-    return open_sealed_contest(title, trustees, eligibility=eligibility)
+    return open_sealed_contest(title, trustees, key_folder=KEY_FOLDER, eligibility=eligibility)
 
 
-def _close_and_bring_shares(contest, shares) -> None:
+def _close_and_decrypt(contest) -> None:
+    """Close the vote; 2 of 3 trustees' devices decrypt the totals (the first task closes the box)."""
     from datetime import timedelta
 
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from voting.models import Contest
-    from voting.services import counting
 
     Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    contest = Contest.objects.get(pk=contest.pk)
-    User = get_user_model()
-    for trustee in contest.trustees.order_by("index")[: contest.threshold]:
-        share = next(s for s in shares if s["trustee"] == trustee.index)
-        counting.submit_share(trustee=trustee, user=User.objects.get(pk=trustee.user_id), share_document=json.dumps(share))
+    decrypt_totals(Contest.objects.get(pk=contest.pk), KEY_FOLDER)
 
 
 def step_count_prepare(arg: dict) -> dict:
-    """A closed contest with ``ballots`` ballots (COPY of a real pool), shares brought, count queued."""
+    """A closed contest with ``ballots`` ballots (COPY of a real pool), totals decrypted by 2 trustees, count queued."""
     _django()
     import hashlib
     import uuid
@@ -316,7 +317,7 @@ def step_count_prepare(arg: dict) -> dict:
     from voting.services.casting import contest_parameters
 
     n, rng = arg["ballots"], random.Random(5)
-    contest, shares = _open_contest("Dépouillement de l'exercice", _trustees("count"))
+    contest = _open_contest("Dépouillement de l'exercice", _trustees("count"))
     params, shape = contest_parameters(contest), ballot_shape(contest.manifest)
     pool = []
     for _ in range(min(arg["pool"], n)):
@@ -348,7 +349,7 @@ def step_count_prepare(arg: dict) -> dict:
                                                  encrypted_sums=[c.to_dict() for c in sums])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE voting_ballot")
-    _close_and_bring_shares(contest, shares)
+    _close_and_decrypt(contest)
     expected = {str(o["id"]): 0 for o in contest.manifest["options"]} | {"blank": 0}
     keys = [str(o["id"]) for o in contest.manifest["options"]] + ["blank"]
     for pick in picks:
@@ -382,19 +383,27 @@ def step_proclaim(arg: dict) -> dict:
 
 
 def step_votes_prepare(arg: dict) -> dict:
-    """``voters`` residents with open sessions and a sealed, open contest for them."""
+    """``voters`` residents with open sessions, a sealed, open contest for them, and each one's encrypted ballot.
+
+    The ballots are what the voters' phones would send: a random choice
+    (seeded) encrypted beforehand with ``voting.voter.encrypt_choice``.
+    """
     _django()
-    from bench._support import bulk_residents, cookie_names, login_sessions
+    from bench._support import bulk_residents, cookie_names, encrypted_ballots, login_sessions
 
     users = bulk_residents(arg["name"], arg["voters"])
     voters = login_sessions(users)
-    contest, shares = _open_contest(f"Vote de l'exercice {arg['name']}", _trustees(arg["name"]))
-    return {"voters": voters, **cookie_names(), "contest": contest.pk, "shares": shares,
-            "choices": [str(o["id"]) for o in contest.manifest["options"]] + ["blank"]}
+    contest = _open_contest(f"Vote de l'exercice {arg['name']}", _trustees(arg["name"]))
+    choices = [str(o["id"]) for o in contest.manifest["options"]] + ["blank"]
+    rng = random.Random(arg["seed"])
+    picked = [rng.choice(choices) for _ in voters]
+    ballots = {str(v["user"]): {"choice": c, **b}
+               for v, c, b in zip(voters, picked, encrypted_ballots(contest, picked), strict=True)}
+    return {"voters": voters, **cookie_names(), "contest": contest.pk, "choices": choices, "ballots": ballots}
 
 
 def step_votes_verify(arg: dict) -> dict:
-    """Close, bring shares, wait for the chain, box checks, count against the voters' choices."""
+    """Close, trustees decrypt, wait for the chain, box checks, count against the voters' choices."""
     _django()
     from bench.load.run import wait_until_chained
     from voting.models import Contest, Participation
@@ -402,7 +411,7 @@ def step_votes_verify(arg: dict) -> dict:
 
     state = json.loads(Path(arg["state"]).read_text())
     contest = Contest.objects.get(pk=state["contest"])
-    _close_and_bring_shares(contest, state["shares"])
+    _close_and_decrypt(contest)
     wait_until_chained(contest)
     successes = arg["successes"]
     without_receipt = [v["user"] for v in state["voters"] if v["user"] not in {s["user"] for s in successes}]
@@ -496,11 +505,14 @@ def request(port: int, method: str, path: str, *, cookies: dict | None = None, d
                 "seconds": time.perf_counter() - start}
 
 
-def cast(port: int, state: dict, voter: dict, choice: str) -> dict:
+def cast(port: int, state: dict, voter: dict) -> dict:
+    """The voter's POST of the ballot their phone encrypted (the same ballot again on a retry)."""
     csrf = voter.get("csrf") or "x" * 32
+    ballot = state["ballots"][str(voter["user"])]
     outcome = request(port, "POST", f"/vote/{state['contest']}/voter/",
                       cookies={state["session_cookie"]: voter["session"], state["csrf_cookie"]: csrf},
-                      headers={state["csrf_header"]: csrf}, data={"choice": choice, "csrfmiddlewaretoken": csrf})
+                      headers={state["csrf_header"]: csrf},
+                      data={"ballot": ballot["ballot"], "tracker": ballot["tracker"], "csrfmiddlewaretoken": csrf})
     outcome["receipt"] = outcome["status"] == 302 and "/recu/" in outcome["location"]
     if outcome["receipt"]:
         outcome["tracker"] = outcome["location"].split("/recu/", 1)[1].split("/", 1)[0]
@@ -630,9 +642,9 @@ def scenario_count(env, pg: Postgres, redis: Redis, args) -> tuple[bool, dict]:
     return report("2. worker killed during a count", checks, figures)
 
 
-def _votes(port: int, state: dict, voters: list[dict], choices: dict, threads: int = 6) -> list[dict]:
+def _votes(port: int, state: dict, voters: list[dict], threads: int = 6) -> list[dict]:
     def one(voter):
-        outcome = cast(port, state, voter, choices[str(voter["user"])])
+        outcome = cast(port, state, voter)
         outcome["user"] = voter["user"]
         return outcome
 
@@ -646,11 +658,10 @@ def _successes(outcomes, choices) -> list[dict]:
 
 def scenario_postgres_restart(env, pg: Postgres, redis: Redis, args) -> tuple[bool, dict]:
     figures: dict[str, object] = {}
-    state = step(env, "votes_prepare", voters=args.voters, name="pgvote")
+    state = step(env, "votes_prepare", voters=args.voters, name="pgvote", seed=3)
     state_path = WORK / "pgvote.json"
     state_path.write_text(json.dumps(state))
-    rng = random.Random(3)
-    choices = {str(v["user"]): rng.choice(state["choices"]) for v in state["voters"]}
+    choices = {user: ballot["choice"] for user, ballot in state["ballots"].items()}
     server = Server(env, 2, 1, WORK / "gunicorn.log")
     worker, beat = Celery(env, "worker", "pg-worker"), Celery(env, "beat", "pg-beat")
     try:
@@ -669,7 +680,7 @@ def scenario_postgres_restart(env, pg: Postgres, redis: Redis, args) -> tuple[bo
         lock = threading.Lock()
 
         def one(voter):
-            outcome = cast(server.port, state, voter, choices[str(voter["user"])])
+            outcome = cast(server.port, state, voter)
             outcome["user"] = voter["user"]
             with lock:
                 outcomes.append(outcome)
@@ -682,7 +693,7 @@ def scenario_postgres_restart(env, pg: Postgres, redis: Redis, args) -> tuple[bo
         figures["first attempts"] = tally(outcomes)
         failed = [o for o in outcomes if not o.get("receipt")]
         by_user = {v["user"]: v for v in state["voters"]}
-        retries = _votes(server.port, state, [by_user[o["user"]] for o in failed], choices)
+        retries = _votes(server.port, state, [by_user[o["user"]] for o in failed])
         figures["retries"] = tally(retries)
         unclear = [o for o in outcomes if classify(o) not in ("receipt", "retry-page")]
         figures["unclear answers (status: first 200 chars)"] = [
@@ -706,11 +717,10 @@ def scenario_postgres_restart(env, pg: Postgres, redis: Redis, args) -> tuple[bo
 def scenario_redis_down(env, pg: Postgres, redis: Redis, args) -> tuple[bool, dict]:
     figures: dict[str, object] = {}
     n = max(30, args.voters // 2)
-    state = step(env, "votes_prepare", voters=n, name="redisvote")
+    state = step(env, "votes_prepare", voters=n, name="redisvote", seed=4)
     state_path = WORK / "redisvote.json"
     state_path.write_text(json.dumps(state))
-    rng = random.Random(4)
-    choices = {str(v["user"]): rng.choice(state["choices"]) for v in state["voters"]}
+    choices = {user: ballot["choice"] for user, ballot in state["ballots"].items()}
     third = n // 3
     before, during, after = state["voters"][:third], state["voters"][third:2 * third], state["voters"][2 * third:]
     server = Server(env, 2, 1, WORK / "gunicorn.log")
@@ -737,18 +747,18 @@ def scenario_redis_down(env, pg: Postgres, redis: Redis, args) -> tuple[bool, di
 
     try:
         server.wait_ready()
-        phase_a = _votes(server.port, state, before, choices)
+        phase_a = _votes(server.port, state, before)
         pages_a = pages()
         redis.stop()
-        phase_b = _votes(server.port, state, during, choices)
+        phase_b = _votes(server.port, state, during)
         pages_b = pages()
         login_b = login_post()
         upload = step(env, "upload_roll_while_broker_down")
         redis.start()
         time.sleep(3)  # the worker and beat reconnect by themselves
-        phase_c = _votes(server.port, state, after, choices)
+        phase_c = _votes(server.port, state, after)
         by_user = {v["user"]: v for v in state["voters"]}
-        retries = _votes(server.port, state, [by_user[o["user"]] for o in phase_b if not o.get("receipt")], choices)
+        retries = _votes(server.port, state, [by_user[o["user"]] for o in phase_b if not o.get("receipt")])
         pages_c = pages()
         roll_later = step(env, "roll_status", roll=upload["roll"]) if upload.get("roll") else {}
     finally:

@@ -12,7 +12,11 @@ end (an idle Locust user is not replaced, so N users = N sessions). Resident
 
 * 0-5 (30 %) vote: home page, the contest's page, the roll proof form (family
   name, birth date, polling station, as on a voter card), the ballot,
-  the confirmation step, the cast, the receipt. Resident ``i % 20 == 0``
+  the cast, the receipt. Choosing, reviewing and encrypting happen on the
+  page, in the browser, without a request: the cast posts the ballot the
+  resident's phone encrypted (made beforehand by ``run.py``'s setup with
+  ``voting.voter.encrypt_choice``, the Python twin of ``crypto.js``) and
+  its tracker. Resident ``i % 20 == 0``
   (5 %) first logs in through the real login form (PBKDF2 check included);
   the others arrive with a session opened earlier.
 * 6-8 (15 %) propose an idea: the budget page, then the submission form
@@ -201,23 +205,16 @@ class Resident(HttpUser):
                 response.failure(f"HTTP {response.status_code}")
                 raise GiveUp("roll proof POST")
         page = self.get(base, "contest page (ballot)")
-        if 'name="choice"' not in (page.text or ""):
+        if 'name="ballot"' not in (page.text or ""):
             record("gave_up", {"resident": self.index, "role": self.role, "step": "ballot not offered after the roll proof"})
             return
-        choice = self.rng.choice(STATE["choices"])
-        self.think()
-        with self.post(f"{base}confirmer/", "confirm POST", {
-            "choice": choice, "next": base, "csrfmiddlewaretoken": self.token(page),
-        }) as response:
-            self._unsecure_cookies()
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
-                raise GiveUp("confirm POST")
-            confirm = response
-        self.think()
+        choice = self.me["choice"]
+        self.think()  # choosing
+        self.think()  # reviewing the choice on the page, which encrypts it
         try:
             response_cm = self.post(f"{base}voter/", "cast POST", {
-                "choice": choice, "next": base, "csrfmiddlewaretoken": self.token(confirm),
+                "ballot": self.me["ballot"], "tracker": self.me["tracker"], "next": base,
+                "csrfmiddlewaretoken": self.token(page),
             })
         except Exception as error:  # noqa: BLE001 - the answer never came: the vote may or may not be in
             record("votes", {"resident": self.index, "user": self.me["user"], "status": "unanswered",

@@ -19,7 +19,13 @@ pages, the election in progress, this year's budget in its ideas phase) and
   ``voting.services.roll.import_roll`` (the task's service), where
   resident ``i`` is voter ``i``;
 * a contest on that roll (single choice, 3 options + blank, 2-of-3
-  trustees), sealed with ``voting.services.setup``, shares downloaded, open.
+  trustees), sealed by its key ceremony (the trustees' devices played by
+  ``voting.simulation``; key files kept for the count), open;
+* for each resident who will vote, a choice and the ballot their phone
+  encrypts for it (``voting.voter.encrypt_choice``, the Python twin of the
+  browser's ``crypto.js``), made beforehand so the load measures the
+  server: in the browser the choice, the review and the encryption happen
+  on the page, without a request.
 
 Then gunicorn (``parvis.settings.production``: DEBUG off, PostgreSQL, Redis
 cache and cached_db sessions, WhiteNoise) and a Celery worker on Redis
@@ -37,8 +43,8 @@ Afterwards (``--step verify``, gunicorn stopped):
   got no answer is reported and allowed to be in the box), one
   participation per voter, positions 1..n, tracker = SHA-256(payload), the
   hash chain verifies, the running encrypted sums equal a re-sum;
-* the count: the contest is closed, 2 trustees bring their shares, and the
-  count runs on the Celery worker (``voting.tasks.count_contest``); its
+* the count: the contest is closed, 2 trustees' devices decrypt the totals
+  (each partial decryption checked by the server), and the count runs on the Celery worker (``voting.tasks.count_contest``); its
   totals must equal the choices of the residents who got a receipt;
 * ideas: every idea a resident was told was submitted exists, once.
 
@@ -58,6 +64,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -112,7 +119,12 @@ def step_setup(args) -> dict:
     from django.core.files.base import ContentFile
     from wagtail.models import Page
 
-    from bench._support import bulk_residents, cookie_names, login_sessions
+    from bench._support import (
+        bulk_residents,
+        cookie_names,
+        encrypted_ballots,
+        login_sessions,
+    )
     from budget.models import BudgetPage, Idea
     from councils.models import CouncilPage
     from councils.votes.models import ElectionPage
@@ -135,9 +147,16 @@ def step_setup(args) -> dict:
 
     User = get_user_model()
     trustees = [User.objects.create(username=f"garant-charge{i}", email=f"garant-charge{i}@example.org") for i in range(3)]
-    contest, shares = open_sealed_contest(
-        "Consultation de charge", trustees, options=OPTIONS, eligibility=Contest.Eligibility.ROLL, roll=voter_roll
+    key_folder = Path(args.out) / "keys"
+    contest = open_sealed_contest(
+        "Consultation de charge", trustees, key_folder=key_folder, options=OPTIONS,
+        eligibility=Contest.Eligibility.ROLL, roll=voter_roll,
     )
+    choices = [str(o["id"]) for o in contest.manifest["options"]] + ["blank"]
+    rng = random.Random(n)
+    picked = [rng.choice(choices) if i % 20 < 6 else None for i in range(n)]  # the voters' role (locustfile)
+    voters = [i for i in range(n) if picked[i] is not None]
+    ballots = dict(zip(voters, encrypted_ballots(contest, [picked[i] for i in voters]), strict=True))
 
     budget = BudgetPage.objects.live().get(slug="budget-participatif")
     if str(budget.phase()) != "ideas" and getattr(budget.phase(), "value", "") != "ideas":
@@ -147,15 +166,16 @@ def step_setup(args) -> dict:
     for i, (user, session) in enumerate(zip(users, sessions, strict=True)):
         family, _given, birth, station = roll_row(i)
         residents.append({"user": user.pk, "email": user.email, "session": session["session"],
-                          "family": family.upper(), "birth": birth, "place": str(int(station))})
+                          "family": family.upper(), "birth": birth, "place": str(int(station)),
+                          **({"choice": picked[i], **ballots[i]} if i in ballots else {})})
     return {
         "residents": residents,
         "password": PASSWORD,
         **cookie_names(),
         "login": "/compte/login/",
         "contest": contest.pk,
-        "choices": [str(o["id"]) for o in contest.manifest["options"]] + ["blank"],
-        "shares": shares,
+        "choices": choices,
+        "key_folder": str(key_folder),
         "budget_id": budget.pk,
         "category": Idea.Category.values[0],
         "submit_idea": url(budget) + "idees/proposer/",
@@ -177,14 +197,12 @@ def step_verify(args) -> dict:
     _django()
     from datetime import timedelta
 
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from bench._support import box_checks
+    from bench._support import box_checks, decrypt_totals
     from budget.models import Idea
     from voting import tasks
     from voting.models import Contest, Result
-    from voting.services import counting
 
     state = json.loads(Path(args.state).read_text())
     out = Path(args.out)
@@ -193,14 +211,12 @@ def step_verify(args) -> dict:
     accepted = [v for v in votes if v["status"] == "accepted"]
     unanswered = sum(1 for v in votes if v["status"] == "unanswered")
     contest = Contest.objects.get(pk=state["contest"])
-    # Close the vote and bring 2 trustees' shares first: whatever casting leaves to do after the
-    # answer (appending to the chain in batches), the box must be complete once it is closed.
+    # Close the vote and let 2 trustees' devices decrypt the totals first (the first task closes the
+    # box): whatever casting leaves to do after the answer (appending to the chain in batches), the box
+    # must be complete once it is closed.
     Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    User = get_user_model()
     contest = Contest.objects.get(pk=contest.pk)
-    for trustee in contest.trustees.order_by("index")[: contest.threshold]:
-        share = next(s for s in state["shares"] if s["trustee"] == trustee.index)
-        counting.submit_share(trustee=trustee, user=User.objects.get(pk=trustee.user_id), share_document=json.dumps(share))
+    decrypt_totals(contest, state["key_folder"])
     wait_until_chained(contest)
     checks: dict[str, object] = {"casts refused (answered, no receipt)": sum(
         1 for v in votes if v["status"] not in ("accepted", "unanswered"))}
@@ -379,7 +395,7 @@ def main() -> None:
         for command in (["load_demo"], ["collectstatic", "--noinput", "-v0"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
                            stdout=subprocess.DEVNULL)
-        state = run_json(env, [me, "--step", "setup", "--users", str(args.users)], timeout=1800)
+        state = run_json(env, [me, "--step", "setup", "--users", str(args.users), "--out", str(out)], timeout=1800)
         state_path.write_text(json.dumps(state))
         print(f"setup in {time.perf_counter() - start:.0f} s: demo town, {args.users} residents, roll of "
               f"{state['roll_entries']} voters imported, contest {state['contest']} sealed and open")
@@ -437,6 +453,7 @@ def main() -> None:
             if process:
                 stop(process)
         (out / "state.json").unlink(missing_ok=True)  # session keys
+        shutil.rmtree(out / "keys", ignore_errors=True)  # the trustees' key files
         shutil.rmtree(out / "media", ignore_errors=True)
         shutil.rmtree(out / "private", ignore_errors=True)
         subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=False, stdout=subprocess.DEVNULL)
