@@ -71,8 +71,9 @@ def test_communications_and_election_officers_create_and_publish_a_consultation(
     page = ConsultationPage.objects.get(slug="marche-dimanche")
     assert page.live and [c.name for c in page.territory()] == ["Les Prés"]
     contest = page.contests()[0]
-    assert contest.is_sealed and [o.label for o in contest.options.all()] == ["Oui", "Non"]
-    assert AuditEvent.objects.filter(contest=contest, action="seal", actor=user).exists()
+    # Publishing starts the key ceremony: the contest is frozen, and sealed once its trustees are done.
+    assert contest.is_frozen and not contest.is_sealed and [o.label for o in contest.options.all()] == ["Oui", "Non"]
+    assert AuditEvent.objects.filter(contest=contest, action="ceremony_started", actor=user).exists()
 
 
 def test_election_officers_may_not_add_pages_elsewhere(client, town):

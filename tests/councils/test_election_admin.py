@@ -138,13 +138,14 @@ def test_the_manage_page_seals_every_ballot_once_applications_are_reviewed(clien
     page = client.get(manage)
     assert page.status_code == 200 and "/seal/" in page.content.decode()
     client.post(f"{manage}seal/")
-    assert not any(contest.is_sealed for contest in election.contests())  # Denis still waits: refused
+    assert not any(contest.is_frozen for contest in election.contests())  # Denis still waits: refused
 
     client.post(f"/admin/votes/candidates/review/{denis.pk}/", {"decision": "approve"})
     response = client.post(f"{manage}seal/", follow=True)
 
-    assert all(contest.is_sealed for contest in election.contests())
-    assert AuditEvent.objects.filter(action="seal", actor=officer).count() == 2
+    # Sealing starts each ballot's key ceremony: frozen now, sealed once the trustees are done.
+    assert all(contest.is_frozen for contest in election.contests())
+    assert AuditEvent.objects.filter(action="ceremony_started", actor=officer).count() == 2
     assert "/seal/" not in response.content.decode()
 
 

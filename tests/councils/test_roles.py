@@ -157,13 +157,14 @@ def test_grant_adds_permissions_to_a_role_for_later_apps():
 def test_election_officers_run_votes_and_communications_cannot(client):
     from voting.models import Contest
 
-    from ..voting.factories import make_contest, make_ready_roll
+    from ..voting.factories import make_contest, make_ready_roll, sealed
 
     contest = make_contest(roll=make_ready_roll())
     staff(client, roles.ELECTION_OFFICERS)
     assert client.get("/admin/votes/contests/").status_code == 200
     response = client.post(f"/admin/votes/contests/manage/{contest.pk}/seal/")
-    assert response.status_code == 302 and Contest.objects.get(pk=contest.pk).is_sealed
+    assert response.status_code == 302 and Contest.objects.get(pk=contest.pk).is_frozen  # its key ceremony started
+    sealed(contest)  # the trustees make the key: paper day is prepared for a sealed contest
     assert client.get(f"/admin/votes/contests/paper/{contest.pk}/").status_code == 200
 
     staff(client, roles.COMMUNICATIONS)
