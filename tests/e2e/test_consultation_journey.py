@@ -6,7 +6,6 @@ test prints the browser time the editor's part took and counts their
 actions; it does not assert on time.
 """
 
-import json
 import re
 import time
 from datetime import timedelta
@@ -19,7 +18,8 @@ from playwright.sync_api import expect
 from councils import roles
 from councils.models import ConsultationPage
 from voting.models import Ballot, Contest
-from voting.services import counting, setup
+from voting.services import counting
+from voting.simulation import decrypt_as_trustees, run_key_ceremony
 
 from tests.accounts.factories import PASSWORD, make_resident
 from tests.councils.election_factories import make_town
@@ -71,9 +71,10 @@ def test_a_consultation_is_created_in_the_admin_voted_on_and_proclaimed(browser,
 
     page = ConsultationPage.objects.get(title="Un marché le dimanche ?")
     contest = page.contests()[0]
-    assert page.live and contest.is_sealed and [c.name for c in page.territory()] == ["Les Prés"]
-    # Each trustee downloads their share at /vote/garant/ (the vote opens only then) and keeps it.
-    shares = [setup.download_share(trustee=t, user=t.user) for t in contest.trustees.order_by("index")]
+    assert page.live and [c.name for c in page.territory()] == ["Les Prés"]
+    # The trustees make the election key on their devices (the vote opens only then) and keep their key files.
+    secrets = run_key_ceremony(contest)
+    assert contest.is_sealed
 
     with open_page(browser, "phone") as phone:
         phone.goto(live_server.url + "/compte/login/")
@@ -85,21 +86,24 @@ def test_a_consultation_is_created_in_the_admin_voted_on_and_proclaimed(browser,
         ballot = phone.locator("#consultation-ballot")
         ballot.get_by_label("Oui").check()
         assert blocking_violations(axe, phone) == []
-        ballot.locator("button[type=submit]").click()
-        expect(phone.get_by_role("heading", level=1)).to_have_text("Confirmez votre vote")
+        ballot.locator("[data-action=continue]").click()
+        review = phone.locator("#vote [data-step=review]")
+        expect(review.locator("[data-slot=summary]")).to_have_text("Oui")
+        tracker = review.locator(f"#tracker-{contest.pk}")
+        expect(tracker).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+        shown = tracker.inner_text()
         assert blocking_violations(axe, phone) == []
-        phone.get_by_role("button", name="Confirmer mon vote").click()
+        review.locator("[data-action=cast]").click()
         receipt = phone.locator(f"#receipt-{contest.pk}")
-        expect(receipt).to_be_visible()
-        assert Ballot.objects.filter(contest=contest, tracker=receipt.inner_text()).exists()
+        expect(receipt).to_have_text(shown)
+        assert Ballot.objects.filter(contest=contest, tracker=shown).exists()
         assert blocking_violations(axe, phone) == []
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
         # Closed and counted: the results exist but stay sealed until the proclamation.
         Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
         contest.refresh_from_db()
-        for trustee, share in zip(contest.trustees.order_by("index"), shares, strict=True):
-            counting.submit_share(trustee=trustee, user=trustee.user, share_document=json.dumps(share))
+        decrypt_as_trustees(contest, secrets)
         counting.count_contest(contest=contest)
         phone.goto(live_server.url + page.url)
         expect(phone.locator(f"#results-{contest.pk} .results-sealed")).to_be_visible()

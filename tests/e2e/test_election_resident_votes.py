@@ -55,18 +55,23 @@ def test_a_resident_proves_roll_membership_and_votes_for_their_council_on_a_phon
     ballot.get_by_label("Hélène Caron").check()
     ballot.get_by_label("Sarah Benaïssa").check()
     assert blocking_violations(axe, phone) == []
-    ballot.locator("button[type=submit]").click()
-    screens, actions = screens + 1, actions + 3
+    ballot.locator("[data-action=continue]").click()
+    actions += 3
 
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Confirmez votre vote")
-    expect(phone.get_by_text("Hélène Caron", exact=True)).to_be_visible()
-    phone.get_by_role("button", name="Confirmer mon vote").click()
+    # The review step, on the same screen: the two candidates, encrypted on the phone, and the ballot's tracker.
+    review = ballot.locator("[data-step=review]")
+    expect(review.locator("[data-slot=summary] li")).to_have_text(["Hélène Caron", "Sarah Benaïssa"])
+    tracker = review.locator(f"#tracker-{centre.contest_id}")
+    expect(tracker).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    shown = tracker.inner_text()
+    assert blocking_violations(axe, phone) == []
+    review.locator("[data-action=cast]").click()
     screens, actions = screens + 1, actions + 1
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("Votre vote est dans l’urne")
     elapsed = time.monotonic() - started
     receipt = phone.locator("#receipt").inner_text()
-    assert Ballot.objects.filter(contest=centre.contest, tracker=receipt).exists()
+    assert receipt == shown and Ballot.objects.filter(contest=centre.contest, tracker=receipt).exists()
     assert Participation.objects.filter(contest=centre.contest, voter__user__email="marie.dupont@example.org").exists()
     assert not Participation.objects.filter(contest_id__in=others, voter__user__email="marie.dupont@example.org").exists()
     assert blocking_violations(axe, phone) == []
@@ -74,5 +79,5 @@ def test_a_resident_proves_roll_membership_and_votes_for_their_council_on_a_phon
 
     phone.get_by_role("link", name="Retour à la page").click()
     expect(phone.locator(f"#vote-{centre.contest_id}")).to_contain_text("Vous avez voté")
-    print(f"\nelection vote on a phone (login, roll proof, 2 candidates, confirmation): {screens} screens, "
+    print(f"\nelection vote on a phone (login, roll proof, 2 candidates, encryption on the phone): {screens} screens, "
           f"{actions} actions, {elapsed:.1f} s of browser time")
