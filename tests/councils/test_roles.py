@@ -164,7 +164,7 @@ def test_election_officers_run_votes_and_communications_cannot(client):
     assert client.get("/admin/votes/contests/").status_code == 200
     response = client.post(f"/admin/votes/contests/manage/{contest.pk}/seal/")
     assert response.status_code == 302 and Contest.objects.get(pk=contest.pk).is_frozen  # its key ceremony started
-    sealed(contest)  # the trustees make the key: paper day is prepared for a sealed contest
+    sealed(Contest.objects.get(pk=contest.pk))  # the trustees make the key: paper day is for a sealed contest
     assert client.get(f"/admin/votes/contests/paper/{contest.pk}/").status_code == 200
 
     staff(client, roles.COMMUNICATIONS)
