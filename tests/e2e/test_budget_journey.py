@@ -2,7 +2,8 @@
 
 A resident submits an idea on her phone (a bad cost first, refused); the
 steering committee, in the Wagtail admin, finds it eligible and makes it a
-finalist; residents vote; the trustees bring their shares and the count
+finalist; the trustees make the vote's key; residents vote, each choice
+encrypted on their phone; two trustees decrypt the totals and the count
 runs; the results block shows the winners within the envelope.
 """
 
@@ -18,13 +19,12 @@ from budget.phases import Phase
 from budget.services import finalist_contest
 from councils import roles
 from voting import tasks as voting_tasks
-from voting.services import counting, setup
-from voting.services.casting import cast_vote
+from voting.simulation import decrypt_as_trustees, run_key_ceremony
 
 from tests.accounts.factories import PASSWORD, make_resident
 from tests.budget.factories import make_budget, make_idea, move_to, option_for, png_upload
 from tests.home.utils import make_home
-from tests.voting.factories import make_user, share_file
+from tests.voting.factories import make_user, vote
 
 from .conftest import PHONE, blocking_violations
 
@@ -100,8 +100,10 @@ def test_a_whole_edition_from_an_idea_to_the_winners(phone, desktop, migrated_da
     desktop.locator("main form button[type=submit]").click()
     expect(desktop.locator(".messages")).to_contain_text("3")
     contest = finalist_contest(budget)
-    assert contest.is_sealed and Idea.objects.filter(status=Idea.Status.FINALIST).count() == 3
-    shares = [setup.download_share(trustee=trustee, user=trustee.user) for trustee in contest.trustees.order_by("index")]
+    assert Idea.objects.filter(status=Idea.Status.FINALIST).count() == 3
+    # The trustees make the vote's key on their devices; the vote is sealed then.
+    secrets = run_key_ceremony(contest)
+    assert contest.is_sealed
 
     # Vote phase: Amina votes on her phone, three neighbours through the service.
     move_to(budget, Phase.VOTE)
@@ -110,18 +112,21 @@ def test_a_whole_edition_from_an_idea_to_the_winners(phone, desktop, migrated_da
     ballot = phone.locator(f"#vote-{contest.pk}")
     ballot.locator(f"input[value='{option_for(contest, idea)}']").check()
     assert blocking_violations(axe, phone) == []
-    ballot.locator("button[type=submit]").click()
-    phone.locator(f"form[action='/vote/{contest.pk}/voter/'] button[type=submit]").click()
-    expect(phone.locator("#receipt")).to_be_visible()
+    ballot.locator("[data-action=continue]").click()
+    review = ballot.locator("[data-step=review]")
+    expect(review.locator("[data-slot=summary]")).to_contain_text("Un jardin partagé")
+    tracker = review.locator(f"#tracker-{contest.pk}")
+    expect(tracker).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    shown = tracker.inner_text()
+    review.locator("[data-action=cast]").click()
+    expect(phone.locator("#receipt")).to_have_text(shown)
     for number, chosen in enumerate([[playground, idea], [playground], [fresco, idea]]):
-        cast_vote(contest=contest, user=make_user(f"voisin{number}"),
-                  option_ids=[option_for(contest, finalist) for finalist in chosen])
+        vote(contest, make_user(f"voisin{number}"), [option_for(contest, finalist) for finalist in chosen])
 
-    # Counting: two of three trustees bring their share back; the count runs, then the proclamation.
+    # Counting: two of three trustees decrypt the totals on their devices; the count runs, then the proclamation.
     move_to(budget, Phase.COUNTING)
     contest.refresh_from_db()
-    for trustee, share in list(zip(contest.trustees.order_by("index"), shares))[:2]:
-        counting.submit_share(trustee=trustee, user=trustee.user, share_document=share_file(share))
+    decrypt_as_trustees(contest, secrets, indices=[1, 2])
     assert voting_tasks.count_contest(contest.pk) is True
     move_to(budget, Phase.RESULTS)
     assert voting_tasks.proclaim_due_contests() == [contest.pk]
