@@ -338,8 +338,9 @@ class FinalistsView(EditionMixin, FormView):
             messages.error(self.request, error.message)
             return self.form_invalid(form)
         messages.success(self.request, gettext(
-            "The finalist vote is created and sealed (%(count)d finalists). Each trustee must now download their key share."
-        ) % {"count": len(contest.manifest["options"])})
+            "The finalist vote is created (%(count)d finalists) and frozen. Each trustee has been asked to make their "
+            "part of its key; the vote opens once they all have."
+        ) % {"count": contest.options.count()})
         return redirect(reverse(f"{EDITIONS_NAMESPACE}:finalists", args=[self.budget.pk]))
 
 

@@ -46,7 +46,7 @@ class BudgetPage(RoutablePageMixin, Page):
     )
     trustees_needed = models.PositiveSmallIntegerField(
         _("trustees needed to count"), default=2,
-        help_text=_("How many of the trustees below must bring their key share to count the vote."),
+        help_text=_("How many of the trustees below must decrypt the totals to count the vote."),
     )
     body = StreamField(BudgetStreamBlock(), blank=True, verbose_name=_("body"))
 

@@ -319,7 +319,7 @@ class ElectionActionView(FollowVotesMixin, View):
             if self.seal:
                 elections.seal_ballots(election=election, actor=request.user)
                 messages.success(
-                    request, gettext("The ballots are sealed. Each trustee must now download their key shares.")
+                    request, gettext("The ballots are frozen. Each trustee has been asked to make their part of the keys; voting opens once they all have.")
                 )
             else:
                 elections.prepare_ballots(election=election, actor=request.user)
@@ -360,7 +360,7 @@ class ConsultationSealView(FollowVotesMixin, View):
         except VotingError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, gettext("The questions are sealed. Each trustee must now download their key shares."))
+            messages.success(request, gettext("The questions are frozen. Each trustee has been asked to make their part of the keys; voting opens once they all have."))
         return redirect(reverse(f"{OVERVIEW_NAMESPACE}:consultation", args=[pk]))
 
 

@@ -57,7 +57,7 @@ class VoteSchedule(models.Model):
         _("trustees needed to count"),
         default=2,
         validators=[MinValueValidator(1)],
-        help_text=_("How many of the trustees below must bring their key share to count the votes."),
+        help_text=_("How many of the trustees below must decrypt the totals to count the votes."),
     )
 
     schedule_panels = [

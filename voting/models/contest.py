@@ -56,7 +56,7 @@ class Contest(ClusterableModel):
     )
     threshold = models.PositiveSmallIntegerField(
         _("trustees needed to count"), default=2,
-        help_text=_("How many trustees must bring their key share to count the votes."),
+        help_text=_("How many trustees must decrypt the totals to count the votes."),
     )
 
     # The trustees' key ceremony (services.ceremony): from its start the options, rule,
