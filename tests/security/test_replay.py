@@ -52,7 +52,8 @@ def test_a_replayed_consultation_cast_records_one_ballot_per_question(town, noth
     client = voter(town)
     page = town.consultation
     contest = page.contests()[0]
-    data = {f"q{contest.pk}-choice": str(contest.options.order_by("position").first().pk)}
+    # What the page posts: each question's ballot encrypted on the device, never the answer in clear.
+    data = {"ballots": json.dumps({str(contest.pk): encrypted(contest, 0)["ballot"]})}
     assert client.post(page.url + "voter/", data).status_code == 302
     with nothing_changed():
         replay = client.post(page.url + "voter/", data, follow=True)
