@@ -61,7 +61,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "parvis.storage.StaticStorage"},
 }
 
 # HTTPS everywhere. Behind a TLS-terminating proxy, it must set X-Forwarded-Proto.
