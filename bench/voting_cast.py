@@ -64,9 +64,10 @@ its own encryption of the voter's choice, as from two devices); the check
 then requires exactly one ballot and one successful response per voter.
 
 A probe (``--step probe``) casts a few votes in-process with Django's test
-client to count SQL queries per vote and split the time between
-decoding + verifying the ballot (``decode_ballot``, of which
-``verify_ballot``) and the casting transaction (``append_ballot``).
+client to count SQL queries per vote and split its CPU time between the
+contest's lookup, eligibility, decoding + verifying the ballot
+(``decode_ballot``, of which ``verify_ballot``) and the casting transaction
+(``append_ballot``); ``--profile`` adds a cProfile of those votes.
 
 A Celery worker (solo pool, same machine) runs during each configuration:
 casting queues the chaining of ballots (debounced), which the worker does
@@ -122,6 +123,7 @@ SETTINGS = "bench.settings_cast"
 OPTIONS = ("Oui", "Non", "Sans avis")
 HTTP_TIMEOUT = 60.0
 PROBE_VOTES = 100
+PROBE_WARMUP = 10
 
 
 # --------------------------------------------------------------------------- Django-configured steps
@@ -198,33 +200,46 @@ def step_setup(args) -> dict:
 
 
 def step_probe(args) -> dict:
-    """Queries per vote and where the time goes, from a few votes cast in-process."""
+    """Queries per vote and where its CPU goes, from votes cast in-process (Django's test client).
+
+    Each part is timed in CPU seconds of this process (``time.process_time``:
+    waiting for PostgreSQL is not counted): the whole request, the contest's
+    lookup (``views._sealed_contest``), eligibility (``voter_for``), the
+    ballot's decoding (``decode_ballot``: its ``contest_parameters``, the
+    strict parse and canonical check, ``verify_ballot``), and the casting
+    transaction (``append_ballot``, also in wall time). The first votes
+    (imports, caches) are left out.
+    """
     _django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from voting import crypto
+    from voting import crypto, views
     from voting.services import casting
 
     state = json.loads(Path(args.state).read_text())
     contest = state["contests"]["probe"]
-    timings = {"decode": [], "verify": [], "append": []}
-    original_decode, original_verify, original_append = casting.decode_ballot, crypto.verify_ballot, casting.append_ballot
+    parts = {"contest": (views, "_sealed_contest"), "eligibility": (casting, "voter_for"),
+             "decode": (casting, "decode_ballot"), "parameters": (casting, "contest_parameters"),
+             "verify": (crypto, "verify_ballot"), "append": (casting, "append_ballot")}
+    cpu: dict[str, list[float]] = {name: [] for name in parts}
+    append_wall: list[float] = []
 
     def timed(name, function):
         def wrapper(*a, **kw):
-            start = time.perf_counter()
+            start, wall = time.process_time(), time.perf_counter()
             try:
                 return function(*a, **kw)
             finally:
-                timings[name].append(time.perf_counter() - start)
+                cpu[name].append(time.process_time() - start)
+                if name == "append":
+                    append_wall.append(time.perf_counter() - wall)
         return wrapper
 
-    casting.decode_ballot = timed("decode", original_decode)
-    crypto.verify_ballot = timed("verify", original_verify)
-    casting.append_ballot = timed("append", original_append)
-    totals, queries, ok = [], [], 0
+    for name, (module, attribute) in parts.items():
+        setattr(module, attribute, timed(name, getattr(module, attribute)))
+    walls, cpus, queries, ok = [], [], [], 0
     sample_sql: list[str] = []
     client = Client(HTTP_HOST="127.0.0.1")  # one handler: building it scans every static file
     profiler = None
@@ -238,10 +253,11 @@ def step_probe(args) -> dict:
         if profiler:
             profiler.enable()
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.post(f"/vote/{contest['pk']}/voter/",
                                    {"ballot": ballot["ballot"], "tracker": ballot["tracker"]})
-            totals.append(time.perf_counter() - start)
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - start_cpu)
         if profiler:
             profiler.disable()
         ok += response.status_code == 302 and "/recu/" in response.get("Location", "")
@@ -250,9 +266,12 @@ def step_probe(args) -> dict:
             sample_sql = [q["sql"][:110] for q in captured.captured_queries]
     if profiler:
         profiler.dump_stats(args.profile)
-    ms = lambda values: 1000 * statistics.mean(values) if values else 0.0  # noqa: E731
-    return {"votes": len(totals), "ok": ok, "request_ms": ms(totals), "decode_ms": ms(timings["decode"]),
-            "verify_ms": ms(timings["verify"]), "append_ms": ms(timings["append"]), "queries": statistics.mean(queries), "sql": sample_sql}
+    skip = min(PROBE_WARMUP, max(len(walls) - 1, 0))
+    ms = lambda values: 1000 * statistics.mean(values[skip:]) if values[skip:] else 0.0  # noqa: E731
+    return {"votes": len(walls), "ok": ok, "measured": len(walls) - skip, "request_ms": ms(walls),
+            "request_cpu_ms": ms(cpus), "append_wall_ms": ms(append_wall),
+            **{f"{name}_cpu_ms": ms(values) for name, values in cpu.items()},
+            "queries": statistics.mean(queries), "sql": sample_sql}
 
 
 def step_verify(args) -> dict:
@@ -631,10 +650,16 @@ def main() -> None:
               f"{time.perf_counter() - start:.1f} s; allauth installed: {state['allauth']}; "
               f"sessions: {state['session_engine']}")
         probe = run_step(env, args, "probe", state_path)
-        print(f"probe (in-process, {probe['votes']} sequential votes, {probe['ok']} ok): "
-              f"{probe['request_ms']:.1f} ms/vote request, of which decode_ballot {probe['decode_ms']:.1f} ms "
-              f"(verify_ballot {probe['verify_ms']:.1f} ms), append_ballot (its transaction) "
-              f"{probe['append_ms']:.1f} ms; {probe['queries']:.0f} SQL queries/vote")
+        print(f"probe (in-process, {probe['votes']} sequential votes, {probe['ok']} ok, the last "
+              f"{probe['measured']} measured): {probe['request_ms']:.1f} ms/vote request, "
+              f"{probe['request_cpu_ms']:.1f} ms of CPU, of which: contest lookup {probe['contest_cpu_ms']:.2f}, "
+              f"eligibility {probe['eligibility_cpu_ms']:.2f}, decode_ballot {probe['decode_cpu_ms']:.2f} "
+              f"(contest_parameters {probe['parameters_cpu_ms']:.2f}, verify_ballot {probe['verify_cpu_ms']:.2f}, "
+              f"parse + canonical check {probe['decode_cpu_ms'] - probe['parameters_cpu_ms'] - probe['verify_cpu_ms']:.2f}), "
+              f"append_ballot {probe['append_cpu_ms']:.2f} (wall {probe['append_wall_ms']:.1f}); the rest "
+              f"(middleware, session, account, messages, redirect, test client) "
+              f"{probe['request_cpu_ms'] - sum(probe[f'{k}_cpu_ms'] for k in ('contest', 'eligibility', 'decode', 'append')):.2f}; "
+              f"{probe['queries']:.0f} SQL queries/vote")
         for sql in probe["sql"]:
             print(f"    {sql}")
 
