@@ -287,12 +287,12 @@ class ElectionManageView(VotePageMixin, TemplateView):
             for seat in election.council_seats.select_related("council")
         ]
         user = self.request.user
-        sealed = [row for row in ballots.values() if row["contest"].is_sealed]
+        frozen = [row for row in ballots.values() if row["contest"].is_frozen]
         return super().get_context_data(
             election=election,
             councils=councils,
             candidates_url=reverse(f"{CANDIDATES_NAMESPACE}:index") + f"?election={election.pk}",
-            can_seal=rules.may_seal(user) and len(sealed) < len(councils),
+            can_seal=rules.may_seal(user) and len(frozen) < len(councils),
             any_proclaimed=any(row["phase"] is Phase.PROCLAIMED for row in ballots.values()),
             events=self.events(election),
             **kwargs,
