@@ -24,6 +24,7 @@ from voting.models import AuditedBallot, AuditEvent, Ballot, Contest, Participat
 from voting.services.casting import decode_ballot
 
 from tests.accounts.factories import PASSWORD, make_resident
+from tests.councils.election_factories import make_town, open_consultation
 from tests.home.utils import make_home
 from tests.voting.factories import open_contest
 
@@ -244,3 +245,68 @@ def test_a_budget_over_its_envelope_is_refused_on_the_phone_and_one_within_it_is
     assert "budget_proof" in json.loads(stored.payload)
     decode_ballot(contest, stored.payload)  # the server's own check, the envelope proof included
     assert not AuditedBallot.objects.filter(contest=contest).exists()
+
+
+def test_when_the_server_finds_the_reveal_does_not_match_the_phone_says_so_and_offers_no_casting(phone, site):
+    contest, _secrets = open_contest(options=(FOR, AGAINST))
+    log_in(phone, site, "amina@example.org")
+
+    def lying_device(route):  # what a device that encrypted another choice than the one shown would reveal
+        reveal = json.loads(route.request.post_data)
+        reveal["choices"] = [1 - choice for choice in reveal["choices"]]
+        route.continue_(post_data=json.dumps(reveal))
+
+    phone.route("**" + reverse("voting:audit", args=[contest.pk]), lying_device)
+    phone.goto(site + reverse("voting:contest", args=[contest.pk]))
+    ballot = phone.locator(f"#vote-{contest.pk}")
+    ballot.get_by_label(FOR).check()
+    ballot.locator("[data-action=continue]").click()
+    review = ballot.locator("[data-step=review]")
+    expect(review.locator(f"#tracker-{contest.pk}")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    review.locator("[data-action=audit]").click()
+
+    error = review.locator("[data-slot=audit-error]")
+    expect(error).to_be_visible()
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).to_contain_text(re.compile("ne correspondent pas|do not match"))
+    expect(review.locator("[data-action=cast]")).to_be_hidden()
+    assert phone.evaluate("document.activeElement.dataset.slot") == "audit-error"
+    assert not AuditedBallot.objects.filter(contest=contest).exists()
+    assert not Ballot.objects.filter(contest=contest).exists()
+
+
+def test_a_consultation_checks_and_casts_one_ballot_per_question(phone, migrated_data, live_server):
+    site = live_server.url
+    town = make_town()  # with its own home page
+    page, _secrets = open_consultation(town, questions=(("Un marché le dimanche ?", "Oui\nNon"),
+                                                        ("Quels services ?", "Jeux\nAtelier\nGrainothèque")))
+    first, second = page.contests()
+    log_in(phone, site, "lea@example.org")
+    phone.goto(site + page.url)
+    form = phone.locator("#consultation-ballot")
+    form.get_by_label("Non").check()
+    form.get_by_label("Grainothèque").check()
+    form.locator("[data-action=continue]").click()
+
+    review = phone.locator("#vote [data-step=review]")
+    trackers = [review.locator(f"#tracker-{contest.pk}") for contest in (first, second)]
+    for tracker in trackers:
+        expect(tracker).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    audited = [tracker.inner_text() for tracker in trackers]
+    review.locator("[data-action=audit]").click()
+    contents = review.locator("[data-slot=audit-contents] p")
+    expect(contents).to_have_count(2)
+    expect(contents.nth(0)).to_contain_text("Non")
+    expect(contents.nth(1)).to_contain_text("Grainothèque")
+    expect(contents.nth(1)).not_to_contain_text("Atelier")
+    expect(review.locator("[data-slot=audit-links] a")).to_have_count(2)
+    for tracker, old in zip(trackers, audited, strict=True):
+        expect(tracker).not_to_have_text(old)
+    expect(review.locator("[data-action=cast]")).to_be_enabled()
+    shown = [tracker.inner_text() for tracker in trackers]
+    assert sorted(AuditedBallot.objects.values_list("tracker", flat=True)) == sorted(audited)
+
+    review.locator("[data-action=cast]").click()
+    for contest, tracker in zip((first, second), shown, strict=True):
+        expect(phone.locator(f"#receipt-{contest.pk}")).to_have_text(tracker)
+        assert Ballot.objects.get(contest=contest).tracker == tracker

@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from voting.crypto.group import scalar_to_hex
 from voting.models import Ballot, Contest, Participation, Trustee
 from voting.services import ceremony
 from voting.trustee import steps
 from voting.trustee.keyfile import open_key_file
-from voting.crypto.group import scalar_to_hex
 from voting.voter import encrypt_choice
 
 from .factories import close, decrypt, make_contest, make_ready_roll, make_user, open_contest, option_ids, vote
