@@ -75,7 +75,7 @@ def test_a_copy_of_a_ballot_already_in_the_box_is_refused_and_changes_nothing():
 
     from voting.manifest import ballot_shape, choices_vector
     from voting.models import Voter
-    from voting.services.casting import append_ballot, contest_parameters
+    from voting.services.casting import append_ballot
     from voting.services.eligibility import voter_for
 
     contest, _ = open_contest()
@@ -178,6 +178,38 @@ def test_no_audit_outside_the_vote():
     close(contest)
     with pytest.raises(VoteNotOpen):
         audit_ballot(contest=contest, user=resident, payload=ballot.to_json(), choices=choices, nonces=[scalar_to_hex(n) for n in nonces])
+
+
+def test_approval_limit_and_blank_rules():
+    contest, _ = open_contest(rule=Contest.Rule.APPROVAL, max_choices=2, options=("A", "B", "C"))
+    ids = option_ids(contest)
+    with pytest.raises(ValueError):
+        cast_vote(contest=contest, user=make_user("greedy"), option_ids=[ids["A"], ids["B"], ids["C"]])
+    cast_vote(contest=contest, user=make_user("two"), option_ids=[ids["A"], ids["C"]])
+    cast_vote(contest=contest, user=make_user("blank"), option_ids=[])
+    no_blank, _ = open_contest(allow_blank=False)
+    with pytest.raises(ValueError):
+        cast_vote(contest=no_blank, user=make_user("blank2"), option_ids=[])
+    # A device that ignores the limit cannot prove its ballot: the server refuses it, nothing written.
+    greedy = crypto.encrypt_ballot(replace(contest_parameters(contest), max_choices=3), [1, 1, 1, 0])
+    with pytest.raises(InvalidBallot):
+        cast_ballot(contest=contest, user=make_user("greedy2"), payload=greedy.to_json())
+    assert Participation.objects.filter(contest=contest).count() == 2
+
+
+def test_knapsack_selection_must_fit_the_envelope_and_each_ballot_proves_it():
+    contest, _ = open_contest(
+        rule=Contest.Rule.KNAPSACK, envelope=20_000, options=(("Bancs", 8_000), ("Jardin", 12_000), ("Piste", 15_000))
+    )
+    ids = option_ids(contest)
+    with pytest.raises(ValueError, match="27000"):
+        cast_vote(contest=contest, user=make_user("big"), option_ids=[ids["Jardin"], ids["Piste"]])
+    # A device that skips the check cannot prove the ballot: the server refuses it.
+    over = crypto.encrypt_ballot(replace(contest_parameters(contest), envelope=40_000), [0, 1, 1, 0])
+    with pytest.raises(InvalidBallot):
+        cast_ballot(contest=contest, user=make_user("bigger"), payload=over.to_json())
+    cast_vote(contest=contest, user=make_user("fits"), option_ids=[ids["Bancs"], ids["Jardin"]])
+    assert Participation.objects.count() == 1
 
 
 def test_roll_contests_need_the_roll_proof_first():

@@ -34,7 +34,6 @@ from voting.crypto.group import (
     scalar_from_hex,
     scalar_to_hex,
 )
-from voting.crypto.proofs import sign
 from voting.crypto.threshold import PartialDecryption, ThresholdPublicKey, deal
 from voting.trustee import keyfile, steps
 
