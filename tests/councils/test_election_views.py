@@ -9,6 +9,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from councils.models import Candidate, ConsultationIndexPage, ConsultationPage, ElectionPage
 from voting.models import Ballot, Participation
+from voting.voter import encrypt_choice
 
 from ..accounts.factories import make_resident
 from ..home.utils import make_image
@@ -109,7 +110,9 @@ def test_a_resident_voting_in_another_councils_ballot_is_refused(client, town):
     pres = election.ballots.get(council=town["pres"]).contest
     denis = pres.options.get(label="Denis Blanc")
 
-    response = client.post(reverse("voting:cast", args=[pres.pk]), {"choice": [str(denis.pk)], "next": election.url})
+    ballot = encrypt_choice(pres.manifest, pres.manifest_hash, pres.public_key, [denis.pk])[0]
+
+    response = client.post(reverse("voting:cast", args=[pres.pk]), {"ballot": ballot.to_json(), "next": election.url})
 
     assert response.status_code == 302 and not Participation.objects.exists() and not Ballot.objects.exists()
 
@@ -121,11 +124,13 @@ def test_the_whole_journey_through_the_engine_ends_with_a_receipt(client, town):
     centre = election.ballots.get(council=town["centre"]).contest
     alice = centre.options.get(label="Alice Morel")
 
-    confirm = client.post(reverse("voting:confirm", args=[centre.pk]), {"choice": [str(alice.pk)], "next": election.url})
-    cast = client.post(reverse("voting:cast", args=[centre.pk]), {"choice": [str(alice.pk)], "next": election.url})
+    ballot = encrypt_choice(centre.manifest, centre.manifest_hash, centre.public_key, [alice.pk])[0]
 
-    assert "Alice Morel" in confirm.content.decode()
-    assert cast.status_code == 302 and Ballot.objects.filter(contest=centre).count() == 1
+    cast = client.post(reverse("voting:cast", args=[centre.pk]),
+                       {"ballot": ballot.to_json(), "tracker": ballot.hash, "next": election.url})
+
+    assert cast.status_code == 302 and reverse("voting:receipt", args=[centre.pk, ballot.hash]) in cast["Location"]
+    assert list(Ballot.objects.filter(contest=centre).values_list("tracker", flat=True)) == [ballot.hash]
 
 
 def test_results_appear_per_council_only_once_proclaimed(client, town):
