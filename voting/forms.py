@@ -1,11 +1,13 @@
-"""Residents' forms: proving one is on the roll, choosing, checking a receipt; trustees' answer files."""
+"""Residents' forms: proving one is on the roll, checking a receipt; trustees' answer files.
+
+The choice itself has no Django form: it is made and encrypted on the voter's
+device (``voting/static/voting/js/ballot.js``) and never posted in clear.
+"""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contest
 
-BLANK = "blank"
 MAX_ANSWER_FILE_BYTES = 2_000_000
 
 
@@ -18,42 +20,6 @@ class RollProofForm(forms.Form):
         label=_("Polling station number or postcode"), max_length=10,
         help_text=_("Both are printed on your voter card."),
     )
-
-
-class BallotForm(forms.Form):
-    """The choices of one contest, built from its frozen manifest.
-
-    Single choice: radio buttons (plus “blank vote” when allowed);
-    otherwise check boxes, where ticking none is a blank vote. The rule
-    itself is checked by the casting service, not here.
-    """
-
-    def __init__(self, *args, contest: Contest, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.contest = contest
-        manifest = contest.manifest or {}
-        choices = [(str(option["id"]), option["label"]) for option in manifest.get("options", [])]
-        if contest.rule == Contest.Rule.SINGLE:
-            if contest.allow_blank:
-                choices.append((BLANK, _("Blank vote")))
-            self.fields["choice"] = forms.ChoiceField(
-                label=contest.question, choices=choices, widget=forms.RadioSelect,
-                error_messages={"required": _("Choose an answer, or the blank vote.")},
-            )
-        else:
-            self.fields["choice"] = forms.MultipleChoiceField(
-                label=contest.question, choices=choices, widget=forms.CheckboxSelectMultiple, required=False,
-            )
-
-    def option_ids(self) -> list[int]:
-        """The chosen option ids (empty list for a blank vote)."""
-        value = self.cleaned_data["choice"]
-        values = [value] if isinstance(value, str) else value
-        return [int(v) for v in values if v != BLANK]
-
-    def chosen_labels(self) -> list[str]:
-        labels = dict(self.fields["choice"].choices)
-        return [labels[str(option_id)] for option_id in self.option_ids()]
 
 
 class ReceiptCheckForm(forms.Form):

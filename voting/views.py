@@ -22,7 +22,7 @@ from . import tasks
 from parvis.http import client_ip
 
 from .exceptions import InvalidAnswer, VotingError
-from .forms import AnswerUploadForm, BallotForm, ReceiptCheckForm, RollProofForm
+from .forms import AnswerUploadForm, ReceiptCheckForm, RollProofForm
 from .models import Contest, Trustee
 from .phases import Phase, contest_phase
 from .services import ceremony, counting
@@ -64,7 +64,6 @@ def ballot_context(request, contest: Contest) -> dict:
         "contest": contest,
         "status": status,
         "phases": Phase,
-        "ballot_form": BallotForm(contest=contest) if status.can_vote else None,
         "roll_form": RollProofForm(prefix=f"roll{contest.pk}") if status.needs_roll_proof else None,
         "next": request.get_full_path(),
     }

@@ -485,12 +485,6 @@ class ConsultationPage(RoutablePageMixin, VoteSchedule, Page):
 
         return consultation_prove_roll(request, self)
 
-    @path("confirmer/", name="confirm")
-    def confirm(self, request):
-        from .views import consultation_confirm
-
-        return consultation_confirm(request, self)
-
     @path("voter/", name="cast")
     def cast(self, request):
         from .views import consultation_cast

@@ -214,18 +214,6 @@ def _posted_ballot(request, page: ConsultationPage) -> ConsultationBallotForm | 
     return form
 
 
-def consultation_confirm(request, page: ConsultationPage):
-    """Former confirmation step: the review now happens on the voter's device, before encryption.
-
-    A post here (an old page, a browser without JavaScript) records nothing
-    and goes back to the ballot with the reason.
-    """
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    messages.error(request, NEEDS_JAVASCRIPT)
-    return _back(page, "vote")
-
-
 def consultation_cast(request, page: ConsultationPage):
     """Cast the ballots the voter's device encrypted, one per question; then their receipts."""
     if request.method != "POST":

@@ -5,7 +5,7 @@ Adding an endpoint to the hostile-input suite is adding one ``Endpoint`` to
 tried on it. ``text_fields`` are the free-text fields an attacker controls.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 
@@ -69,9 +69,18 @@ def roll_data(prefix):
     return lambda town: {f"{prefix}-family_name": "Dupont", f"{prefix}-birth_date": "1980-07-14", f"{prefix}-place": "1"}
 
 
-def consultation_choice(town):
-    contest = town.consultation.contests()[0]
-    return {f"q{contest.pk}-choice": str(contest.options.order_by("position").first().pk)}
+def consultation_ballots(town):
+    """What the voter's device posts for a consultation: one encrypted ballot per question, with its tracker."""
+    import json
+
+    from voting.voter import encrypt_choice
+
+    ballots, trackers = {}, {}
+    for contest in town.consultation.contests():
+        ballot = encrypt_choice(contest.manifest, contest.manifest_hash, contest.public_key,
+                                [contest.options.order_by("position").first().pk])[0]
+        ballots[str(contest.pk)], trackers[str(contest.pk)] = ballot.to_json(), ballot.hash
+    return {"ballots": json.dumps(ballots), "trackers": json.dumps(trackers)}
 
 
 def contest_ballot(town):
@@ -105,10 +114,7 @@ FORMS = [
              text_fields=("name", "statement", "video_url"), id_fields=("council",)),
     Endpoint("election roll proof", lambda t: t.election.url + "inscription/", roll_data("roll"), user="other",
              text_fields=("family_name", "place")),
-    Endpoint("consultation confirm", lambda t: t.consultation.url + "confirmer/", consultation_choice,
-             user="other", id_fields=("choice",)),
-    Endpoint("consultation cast", lambda t: t.consultation.url + "voter/", consultation_choice, user="other",
-             id_fields=("choice",)),
+    Endpoint("consultation cast", lambda t: t.consultation.url + "voter/", consultation_ballots, user="other"),
     Endpoint("contest roll proof", lambda t: f"/vote/{t.contest.pk}/inscription/",
              lambda t: roll_data(f"roll{t.contest.pk}")(t), user="other", text_fields=("family_name", "place")),
     Endpoint("contest cast", lambda t: f"/vote/{t.contest.pk}/voter/", contest_ballot, user="other"),
