@@ -1,14 +1,16 @@
-"""Three trustees make a vote's key and decrypt its totals: two in their browsers, one offline.
+"""The seal that holds against the server, end to end: trustees make the key, residents vote, trustees decrypt.
 
 Trustees 1 (on a phone) and 2 (on a desktop) do every step on their trustee
 page; trustee 3 downloads each task from the same page, runs
 ``python -m voting.trustee`` on it and uploads the answer file. The vote is
-sealed by their key ceremony, residents vote, and after the close trustee 1
-(browser) and trustee 3 (offline) decrypt the totals; the proclaimed record
-passes the standalone verifier.
+sealed by their key ceremony; three residents vote on their phones, the
+first checking one encryption of their ballot before casting (Benaloh);
+after the close trustee 1 (browser) and trustee 3 (offline) decrypt the
+totals; the proclaimed record passes the standalone verifier.
 
 Every request of the three trustees' browsers is recorded: none may carry a
-trustee's secret scalars, passphrase or key file's ciphertext. Refusals are
+trustee's secret scalars, passphrase or key file's ciphertext; none of the
+residents' phones sends a choice in clear. Refusals are
 checked in the browser too (wrong passphrase, another vote's or another
 trustee's key file: a clear message, nothing sent), and the page passes axe.
 """
@@ -19,12 +21,13 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from voting import simulation
+from tests.accounts.factories import PASSWORD, make_resident
 from voting.crypto import dkg
 from voting.crypto.group import scalar_to_hex
 from voting.models import Contest, Result, Trustee
@@ -135,6 +138,33 @@ def step_offline(page, url: str, step: str, key_file: Path, passphrase_file: Pat
     expect(page.locator(".messages .alert-success")).to_be_visible()
 
 
+def vote_on_phone(page, base: str, contest, email: str, label: str, *, audit: bool) -> str:
+    """A resident logs in and votes on their phone, checking one encryption first if ``audit``; returns the receipt."""
+    make_resident(email)
+    page.goto(f"{base}/compte/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url("**/compte/profil/")
+    page.goto(base + reverse("voting:contest", args=[contest.pk]))
+    ballot = page.locator(f"#vote-{contest.pk}")
+    ballot.get_by_label(label, exact=True).check()
+    ballot.locator("[data-action=continue]").click()
+    review = ballot.locator("[data-step=review]")
+    tracker = review.locator(f"#tracker-{contest.pk}")
+    expect(tracker).to_have_text(re.compile(r"^[0-9a-f]{64}$"), timeout=30_000)
+    if audit:
+        checked = tracker.inner_text()
+        review.locator("[data-action=audit]").click()
+        expect(review.locator("[data-slot=audit-contents]")).to_contain_text(label)
+        expect(tracker).not_to_have_text(checked)
+        expect(tracker).to_have_text(re.compile(r"^[0-9a-f]{64}$"), timeout=30_000)
+    shown = tracker.inner_text()
+    review.locator("[data-action=cast]").click()
+    expect(page.locator("#receipt")).to_have_text(shown)
+    return shown
+
+
 def another_votes_key_file(folder: Path) -> Path:
     other = ceremony.start_key_ceremony(contest=make_contest(title="Un autre vote"))
     trustee = other.trustees.order_by("index").first()
@@ -211,12 +241,22 @@ def test_three_trustees_make_the_key_then_decrypt_in_browsers_and_offline(browse
         expect(one.locator("#next-step")).to_be_visible()
         assert blocking_violations(axe, one) == []
 
-        # The vote: three residents, on their devices (the ballot page has its own journey).
+        # The vote: three residents on their phones; the first checks one encryption before casting.
         Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
         contest.refresh_from_db()
         ids = option_ids(contest)
+        receipts = []
         for number, label in enumerate(["Oui", "Oui", "Non"]):
-            simulation.cast_as_device(contest=contest, user=make_user(f"habitant{number}"), option_ids=[ids[label]])
+            with open_page(browser, "phone") as resident:
+                phone_sent = record_requests(resident, problems)
+                receipts.append(vote_on_phone(resident, base, contest, f"habitant{number}@example.org", label,
+                                              audit=number == 0))
+                votes = [body.decode() for method, address, body in phone_sent if method == "POST" and "/vote/" in address]
+                assert len(votes) == (2 if number == 0 else 1)  # the audit's reveal, then the cast ballot
+                cast = parse_qs(votes[-1])  # the csrf token, next, the encrypted ballot and its tracker: no choice
+                assert set(cast) == {"csrfmiddlewaretoken", "next", "ballot", "tracker"}
+                assert not re.search(r"Oui|Non|choice", cast["ballot"][0] + cast["tracker"][0])
+        assert contest.audited_ballots.count() == 1
         Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
 
         # After the close: trustee 1 decrypts in the browser, trustee 3 offline; that makes the 2 needed.
@@ -237,6 +277,9 @@ def test_three_trustees_make_the_key_then_decrypt_in_browsers_and_offline(browse
         verify = subprocess.run([sys.executable, "-m", "voting.verify", str(tmp_path / "record.json")],
                                 cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert verify.returncode == 0, verify.stdout + verify.stderr
+        assert "Key ceremony" in verify.stdout and "1 audited ballot(s)" in verify.stdout
+        published = {entry["tracker"] for entry in json.loads(record.body())["ballots"]}
+        assert published == set(receipts)  # every resident finds their receipt in the record
 
         # No request of any trustee's browser carried a secret.
         for index in (1, 2, 3):
