@@ -12,7 +12,10 @@ them on PostgreSQL, ``make test`` on SQLite):
   ``voting.locks``), and the ballot is inserted only if the box is open at
   ``now`` *as read after that lock*, so none slips in once the box is closed;
 - no replay: the ballot goes in unchained (``services.chaining`` appends it
-  seconds later), under its own unique tracker: a replayed copy is refused.
+  seconds later), under its own unique tracker: a replayed copy is refused;
+- no audited ballot: one whose content a voter's device revealed (Benaloh's
+  check) is published and never goes in; the same statement checks it, so
+  it costs no round trip of its own.
 
 On PostgreSQL the vote is one round trip: the lock, then one statement
 whose data-modifying parts insert the ballot if the box is open and, only
@@ -32,9 +35,9 @@ import uuid
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from ..exceptions import AlreadyVoted, InvalidChoice, VoteNotOpen
+from ..exceptions import AlreadyVoted, AuditedBallotCast, InvalidChoice, VoteNotOpen
 from ..locks import BOX_OPEN_LOCK_SQL, hold_box_open
-from ..models import Ballot, Contest, Participation, Voter
+from ..models import AuditedBallot, Ballot, Contest, Participation, Voter
 
 _REPLAYED_CONSTRAINT = "voting_ballot_unique_tracker"
 """``Ballot.Meta``'s unique (contest, tracker): the only violation that is not a second vote."""
@@ -44,7 +47,8 @@ def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, no
     """Write ``voter``'s participation and the ballot, or nothing.
 
     Raises AlreadyVoted (a second vote), VoteNotOpen (the box is not open at
-    ``now``, or closed) or InvalidChoice (this very ballot is in the box).
+    ``now``, or closed), InvalidChoice (this very ballot is in the box) or
+    AuditedBallotCast (its content was revealed by an audit).
     ``voter`` is saved here if new (``voter._state.adding``).
     """
     write = _write_in_one_round_trip if connection.vendor == "postgresql" else _write_step_by_step
@@ -57,6 +61,9 @@ def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, no
         # person's other submission: either way, this one is a second vote.
         raise AlreadyVoted() from None
     if not dropped:
+        # Refusals are rare: only now tell "audited" from "closed", with a query of its own.
+        if AuditedBallot.objects.filter(contest_id=contest_id, tracker=tracker).exists():
+            raise AuditedBallotCast()
         raise VoteNotOpen()
     voter._state.adding, voter._state.db = False, connection.alias
 
@@ -138,12 +145,14 @@ def _insert(cursor, instance) -> None:
 
 @functools.cache
 def _ballot_if_open_sql() -> str:
-    """The ballot's INSERT, which inserts nothing unless the box is open at ``now``: both writers send it."""
-    ballot, contest = Ballot._meta, Contest._meta
+    """The ballot's INSERT, which inserts nothing unless the box is open at ``now`` and the ballot
+    was never audited: both writers send it."""
+    ballot, contest, audited = Ballot._meta, Contest._meta, AuditedBallot._meta
     return (
         f"INSERT INTO {ballot.db_table} (id, contest_id, payload, tracker, entry_hash) "
         f"SELECT %(ballot_id)s, id, %(payload)s, %(tracker)s, '' FROM {contest.db_table} "
-        "WHERE id = %(contest)s AND box_closed_at IS NULL AND opens_at <= %(now)s AND closes_at > %(now)s"
+        "WHERE id = %(contest)s AND box_closed_at IS NULL AND opens_at <= %(now)s AND closes_at > %(now)s "
+        f"AND NOT EXISTS (SELECT 1 FROM {audited.db_table} WHERE contest_id = %(contest)s AND tracker = %(tracker)s)"
     )
 
 

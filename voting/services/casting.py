@@ -13,6 +13,8 @@ The ballot is appended to the hash chain and the running sums in batches
 """
 
 
+import hashlib
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .. import crypto
 from ..crypto.errors import DecodeError
-from ..exceptions import AuditedBallotCast, InvalidBallot, NotEligible, TooManyAttempts, VoteNotOpen
+from ..exceptions import InvalidBallot, NotEligible, TooManyAttempts, VoteNotOpen
 from ..manifest import ballot_parameters
 from ..models import AuditedBallot, Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
@@ -28,22 +30,36 @@ from .ballot_box import record_vote
 from .chaining import request_chaining
 from .eligibility import voter_for
 
-
 MAX_BALLOT_BYTES_PER_SLOT = 700
 """A slot's ciphertext and 0/1 proof take about 400 bytes of canonical JSON; the rest bounds the overhead."""
 
 
+_parameters: dict[str, "crypto.ContestParameters"] = {}
+
+
 def contest_parameters(contest: Contest) -> "crypto.ContestParameters":
-    """The crypto layer's view of a sealed contest, derived from its manifest (as devices and the verifier do)."""
-    public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
-    return ballot_parameters(contest.manifest, contest.manifest_hash, public.public_key)
+    """The crypto layer's view of a sealed contest, derived from its manifest (as devices and the verifier do).
+
+    Kept per process by manifest hash: a sealed contest's manifest and key
+    never change, and decoding the key costs scalar multiplications on
+    every vote otherwise.
+    """
+    params = _parameters.get(contest.manifest_hash)
+    if params is None:
+        public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
+        params = ballot_parameters(contest.manifest, contest.manifest_hash, public.public_key)
+        if len(_parameters) >= 256:
+            _parameters.clear()
+        _parameters[contest.manifest_hash] = params
+    return params
 
 
 def decode_ballot(contest: Contest, payload: str) -> "crypto.Ballot":
     """The encrypted ballot a device sent, decoded strictly and with every proof checked.
 
     Only the canonical serialization is accepted, so the tracker the device
-    computed and the server's are the same. Raises InvalidBallot.
+    computed and the server's are the same, and ``payload`` itself can be
+    stored and hashed. Raises InvalidBallot.
     """
     params = contest_parameters(contest)
     if not isinstance(payload, str) or len(payload) > MAX_BALLOT_BYTES_PER_SLOT * (params.n_slots + params.budget_bits + 4):
@@ -70,12 +86,12 @@ def cast_ballot(*, contest: Contest, user, payload: str, tracker: str | None = N
     if contest_phase(contest, now) is not Phase.OPEN:
         raise VoteNotOpen()
     voter = voter_for(contest=contest, user=user)
-    ballot = decode_ballot(contest, payload)
-    if tracker is not None and tracker != ballot.hash:
+    decode_ballot(contest, payload)
+    computed = hashlib.sha256(payload.encode("ascii")).hexdigest()  # payload is the canonical JSON
+    if tracker is not None and tracker != computed:
         raise InvalidBallot()
-    if AuditedBallot.objects.filter(contest=contest, tracker=ballot.hash).exists():
-        raise AuditedBallotCast()
-    return append_ballot(contest=contest, voter=voter, ballot=ballot, now=now)
+    # An audited ballot is refused by the box's own statement (AuditedBallotCast), at no extra query.
+    return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now)
 
 
 MAX_AUDITS = 10
@@ -132,11 +148,16 @@ def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", no
     hash chain and the running sums with the next batch
     (``services.chaining``), seconds later.
     """
+    payload = ballot.to_json()
+    return _append(contest=contest, voter=voter, payload=payload,
+                   tracker=hashlib.sha256(payload.encode("ascii")).hexdigest(), now=now)
+
+
+def _append(*, contest: Contest, voter: Voter, payload: str, tracker: str, now=None) -> str:
     now = now or timezone.now()
-    tracker = ballot.hash
     if voter.contest_id != contest.pk:
         raise NotEligible()
-    record_vote(contest_id=contest.pk, voter=voter, payload=ballot.to_json(), tracker=tracker, now=now)
+    record_vote(contest_id=contest.pk, voter=voter, payload=payload, tracker=tracker, now=now)
     # A failure to schedule the chaining must not turn a recorded vote into an error page.
     transaction.on_commit(lambda: request_chaining(contest.pk), robust=True)
     return tracker
