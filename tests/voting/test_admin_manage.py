@@ -93,9 +93,10 @@ def test_a_complaint_that_holds_names_the_faulty_trustee_and_offers_a_restart(cl
 
     html = client.get(manage_url(contest)).content.decode()
 
-    assert ("Garant 1 sent a wrong share (a complaint proved it): start the ceremony again, after replacing this "
-            "trustee if need be.") in html
+    assert ("Garant 1 sent a wrong share (a complaint proved it): start the ceremony again, or cancel it to "
+            "replace this trustee first.") in html
     assert f'action="{manage_url(contest, "restart_ceremony")}"' in html
+    assert f'action="{manage_url(contest, "cancel_ceremony")}"' in html
 
 
 def test_sealing_an_incomplete_contest_says_what_is_missing(client):

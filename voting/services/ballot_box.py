@@ -55,6 +55,9 @@ def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, no
     try:
         dropped = write(contest_id=contest_id, voter=voter, payload=payload, tracker=tracker, now=now)
     except _Replayed:
+        # The same request sent twice is a second vote; someone else's ballot copied is a replay.
+        if _has_voted(contest_id, voter):
+            raise AlreadyVoted() from None
         raise InvalidChoice(_("This ballot is already in the box.")) from None
     except IntegrityError:
         # The voter's record or participation exists, or is being written by the same
@@ -66,6 +69,11 @@ def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, no
             raise AuditedBallotCast()
         raise VoteNotOpen()
     voter._state.adding, voter._state.db = False, connection.alias
+
+
+def _has_voted(contest_id: int, voter: Voter) -> bool:
+    person = {"voter__user_id": voter.user_id} if voter.user_id else {"voter__roll_entry_id": voter.roll_entry_id}
+    return Participation.objects.filter(contest_id=contest_id, **person).exists()
 
 
 class _Replayed(Exception):
