@@ -81,6 +81,19 @@ def run_json(env: dict[str, str], argv: list[str], timeout: float) -> dict:
     return json.loads(lines[-1])
 
 
+def run_streaming(env: dict[str, str], argv: list[str], *, timeout: float = 7200) -> bool:
+    """Run a measuring child, echoing its report as it goes; True if it exited 0 and its last line says ``{"ok": true}``."""
+    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    last = ""
+    for line in process.stdout:
+        if line.startswith('{"ok"'):
+            last = line
+        else:
+            print(line, end="", flush=True)
+    process.wait(timeout=timeout)
+    return process.returncode == 0 and json.loads(last or "{}").get("ok", False)
+
+
 def percentile(values: list[float], q: int) -> float:
     """The q-th percentile (1..99), 0.0 for an empty list."""
     if len(values) < 2:

@@ -65,6 +65,7 @@ from bench._support import (
     migrate,
     peak_rss_mib,
     production_env,
+    run_streaming,
 )
 
 DATABASE = "parvis_bench_ceremony"
@@ -397,15 +398,7 @@ def main() -> None:
         migrate(env)
         argv = [sys.executable, str(Path(__file__).resolve()), "--step", "run", "--ballots", str(args.ballots),
                 "--pool", str(args.pool), "--chromium" if args.chromium else "--no-chromium"]
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        last = ""
-        for line in process.stdout:
-            if line.startswith('{"ok"'):
-                last = line
-            else:
-                print(line, end="", flush=True)
-        process.wait(timeout=7200)
-        ok = process.returncode == 0 and json.loads(last or "{}").get("ok", False)
+        ok = run_streaming(env, argv)
     finally:
         if args.keep_db:
             print(f"kept database {DATABASE}")

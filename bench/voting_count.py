@@ -61,7 +61,6 @@ import hashlib
 import json
 import random
 import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -72,13 +71,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._support import (  # noqa: E402
     ADMIN_URL,
-    ROOT,
     create_database,
     database_url,
     drop_database,
     migrate,
     peak_rss_mib,
     production_env,
+    run_streaming,
 )
 
 DATABASE = "parvis_bench_count"
@@ -393,15 +392,7 @@ def main() -> None:
         argv = [sys.executable, str(Path(__file__).resolve()), "--step", "run", "--ballots", str(args.ballots),
                 "--pool", str(args.pool), "--options", str(args.options),
                 "--workers", ",".join(map(str, args.workers)), "--repeat", str(args.repeat)]
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        last = ""
-        for line in process.stdout:
-            if line.startswith("{"):
-                last = line
-            else:
-                print(line, end="", flush=True)
-        process.wait(timeout=7200)
-        ok = process.returncode == 0 and json.loads(last or "{}").get("ok", False)
+        ok = run_streaming(env, argv)
     finally:
         if args.keep_db:
             print(f"kept database {DATABASE}")
