@@ -1,7 +1,9 @@
 """Residents who opted in hear of each phase once: ideas open, vote open, results; authors of their reviews."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.utils import translation
 
 from budget import services, tasks
 from budget.models import Idea, PhaseAnnouncement
@@ -68,7 +70,8 @@ def test_finalists_authors_are_told(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         select(budget, ideas, seal=False)
     # The finalist vote's trustees are also told that its key ceremony waits for them (voting.notify).
-    ceremony = "Your part of the key ceremony is waiting for you"
+    with translation.override(settings.LANGUAGE_CODE):  # the task writes in the site's language
+        ceremony = translation.gettext("Your part of the key ceremony is waiting for you")
     authors = [message for message in mail.outbox if message.subject != ceremony]
     assert [address for message in authors for address in message.to] == ["autrice@example.org"]
     assert "Bancs" in authors[0].subject

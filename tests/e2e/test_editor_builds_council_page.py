@@ -38,6 +38,8 @@ def test_communications_build_a_council_page_in_the_admin(desktop, demo):
     desktop.locator("#id_title").fill("Conseil des Peupliers")
     desktop.get_by_role("button", name="Choisir conseil").click()
     desktop.locator(".modal-dialog").get_by_role("link", name="Les Peupliers").click()
+    # The chooser fills its hidden field when the modal hands the choice back: wait for it, or publish finds it empty.
+    expect(desktop.locator("[data-chooser-title]").first).to_have_text("Les Peupliers")
     desktop.locator("#id_intro").fill("Un quartier au bord du bois.")
     desktop.get_by_role("button", name="Ajouter un(e) Membre").click()
     desktop.locator("#id_members-0-name").fill("Lina Ferrand")
@@ -59,6 +61,9 @@ def test_communications_build_a_council_page_in_the_admin(desktop, demo):
     # "Publish" sits in the footer's action menu, behind the "Save draft" button.
     desktop.locator("footer .w-dropdown__toggle").first.click()
     desktop.locator("button[name='action-publish']").click()
+    desktop.wait_for_load_state()
+    errors = desktop.locator(".error-message, .w-field__errors, .help-critical").all_inner_texts()
+    assert not any(text.strip() for text in errors), errors  # names the field a busy machine got wrong
     expect(desktop.locator(".messages")).to_contain_text("Conseil des Peupliers")
 
     page = CouncilPage.objects.get(title="Conseil des Peupliers")
