@@ -28,3 +28,8 @@ AXES_ENABLED = False
 # Serve static files from the apps and site/ directly (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Wagtail 8 autosaves edit forms every 500 ms; on a busy CI machine an autosave that creates the page
+# races a browser test's "Publish" on the creation form (the page then exists twice: "this council
+# already has a page"). The journeys test publishing, not autosave.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
