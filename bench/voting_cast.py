@@ -204,10 +204,11 @@ def step_probe(args) -> dict:
 
     Each part is timed in CPU seconds of this process (``time.process_time``:
     waiting for PostgreSQL is not counted): the whole request, the contest's
-    lookup (``views._sealed_contest``), eligibility (``voter_for``), the
-    ballot's decoding (``decode_ballot``: its ``contest_parameters``, the
-    strict parse and canonical check, ``verify_ballot``), and the casting
-    transaction (``append_ballot``, also in wall time). The first votes
+    lookup (``casting.sealed_contest``: a per-process copy, read again every
+    few seconds), eligibility (``voter_for``), the ballot's decoding
+    (``decode_ballot``: its ``contest_parameters``, the strict parse and
+    canonical check, ``verify_ballot``), and the casting transaction
+    (``casting._append``, also in wall time). The first votes
     (imports, caches) are left out.
     """
     _django()
@@ -220,9 +221,9 @@ def step_probe(args) -> dict:
 
     state = json.loads(Path(args.state).read_text())
     contest = state["contests"]["probe"]
-    parts = {"contest": (views, "_sealed_contest"), "eligibility": (casting, "voter_for"),
+    parts = {"contest": (views, "sealed_contest"), "eligibility": (casting, "voter_for"),
              "decode": (casting, "decode_ballot"), "parameters": (casting, "contest_parameters"),
-             "verify": (crypto, "verify_ballot"), "append": (casting, "append_ballot")}
+             "verify": (crypto, "verify_ballot"), "append": (casting, "_append")}
     cpu: dict[str, list[float]] = {name: [] for name in parts}
     append_wall: list[float] = []
 

@@ -56,7 +56,8 @@ def migrated_data(transactional_db):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rate limits (sign-up, contact forms) never leak across tests."""
-    from voting.services import chaining
+    from voting.services import casting, chaining
 
     cache.clear()
     chaining._queued_runs.clear()  # the process's memory of the chaining runs queued in the cache
+    casting._sealed.clear()  # its copies of sealed contests: SQLite gives a rolled-back contest's id again

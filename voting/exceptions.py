@@ -17,6 +17,10 @@ class NotEligible(VotingError):
     default_message = _("You are not on the list of voters for this vote.")
 
 
+class EmailNotConfirmed(NotEligible):
+    default_message = _("Confirm your e-mail address to vote.")
+
+
 class RollMatchFailed(VotingError):
     default_message = _(
         "We could not find you on the electoral roll with these details. Check the spelling of your "

@@ -26,7 +26,7 @@ from .forms import AnswerUploadForm, ReceiptCheckForm, RollProofForm
 from .models import Contest, Trustee
 from .phases import Phase, contest_phase
 from .services import ceremony, counting
-from .services.casting import audit_ballot, audited_labels, cast_ballot, find_receipt
+from .services.casting import audit_ballot, audited_labels, cast_ballot, find_receipt, sealed_contest
 from .services.trustees import submit_answer, trustee_task
 from .services.eligibility import ballot_status
 from .services.record import build_record
@@ -102,7 +102,10 @@ def cast(request, pk):
     A choice in clear is never accepted: without the encrypted ballot
     (a browser without JavaScript) nothing is recorded.
     """
-    contest = _sealed_contest(pk)
+    try:
+        contest = sealed_contest(pk)
+    except Contest.DoesNotExist:
+        raise Http404() from None
     payload = request.POST.get("ballot")
     if not payload:
         messages.error(request, _("Your choice was not encrypted on your device, so it was not sent and nothing was "

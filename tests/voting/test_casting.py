@@ -8,9 +8,18 @@ from django.utils import timezone
 
 from voting import crypto
 from voting.crypto.group import scalar_to_hex
-from voting.exceptions import AlreadyVoted, AuditedBallotCast, InvalidBallot, InvalidChoice, NotEligible, VoteNotOpen
-from voting.models import AuditedBallot, Ballot, Contest, Participation
-from voting.services.casting import audit_ballot, audited_labels, cast_ballot, contest_parameters, find_receipt
+from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from voting.exceptions import (
+    AlreadyVoted, AuditedBallotCast, EmailNotConfirmed, InvalidBallot, InvalidChoice, NotEligible, VoteNotOpen,
+)
+from voting.models import AuditedBallot, Ballot, Contest, Participation, Voter
+from voting.phases import Phase, contest_phase
+from voting.services.casting import (
+    audit_ballot, audited_labels, cast_ballot, contest_parameters, find_receipt, sealed_contest,
+)
 from voting.services.chaining import chain_ballots
 from voting.services.eligibility import can_vote
 from voting.voter import encrypt_choice
@@ -237,6 +246,47 @@ def test_running_sums_equal_the_sum_of_the_stored_ballots():
 
 def test_resident_votes_need_a_confirmed_email():
     contest, _ = open_contest()
-    with pytest.raises(NotEligible):
+    with pytest.raises(EmailNotConfirmed):
         cast_vote(contest=contest, user=make_user("unconfirmed", verified=False), option_ids=[option_ids(contest)["Oui"]])
-    assert Ballot.objects.count() == 0
+    assert Ballot.objects.count() == Participation.objects.count() == Voter.objects.count() == 0
+
+
+def test_the_confirmed_email_is_checked_by_the_statement_that_writes_the_vote():
+    """Casting leaves the e-mail check to the box's statement: an address unconfirmed after the device
+    encrypted is still refused, and a vote costs no query of its own for it."""
+    contest, _ = open_contest()
+    resident = make_user("amina")
+    payload = encrypted(contest, ["Oui"])[0].to_json()
+    EmailAddress.objects.filter(user=resident).update(verified=False)
+    with pytest.raises(EmailNotConfirmed):
+        cast_ballot(contest=contest, user=resident, payload=payload)
+    assert Ballot.objects.count() == Participation.objects.count() == Voter.objects.count() == 0
+
+    EmailAddress.objects.filter(user=resident).update(verified=True)
+    with CaptureQueriesContext(connection) as queries:
+        cast_ballot(contest=contest, user=resident, payload=payload)
+    assert Ballot.objects.count() == Participation.objects.count() == 1
+    email_reads = [q["sql"] for q in queries if "account_emailaddress" in q["sql"]]
+    assert len(email_reads) == 1 and "INSERT INTO voting_ballot" in email_reads[0]
+
+
+def test_casting_reads_a_sealed_contest_again_before_saying_it_is_not_open():
+    """A process casts into its copy of a sealed contest for a few seconds; dates an officer moves
+    still count at once: the box's statement refuses after a close, and a copy saying "not yet
+    open" is read again."""
+    contest, _ = open_contest()
+    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() + timedelta(hours=1))
+    assert contest_phase(sealed_contest(contest.pk), timezone.now()) is Phase.SCHEDULED  # the copy
+    Contest.objects.filter(pk=contest.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    copy = sealed_contest(contest.pk)
+    assert contest_phase(copy, timezone.now()) is Phase.OPEN
+    cast_ballot(contest=copy, user=make_user("amina"), payload=encrypted(contest, ["Oui"])[0].to_json())
+
+    Contest.objects.filter(pk=contest.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert sealed_contest(contest.pk) is copy  # still the copy, which says open
+    with pytest.raises(VoteNotOpen):
+        cast_ballot(contest=copy, user=make_user("bruno"), payload=encrypted(contest, ["Non"])[0].to_json())
+    assert Ballot.objects.count() == Participation.objects.count() == 1
+
+    with pytest.raises(Contest.DoesNotExist):
+        sealed_contest(make_contest().pk)  # not sealed: nothing to cast into

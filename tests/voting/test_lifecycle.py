@@ -42,7 +42,9 @@ class Device:
         return steps.answer(task, self.secrets)
 
     def step(self) -> str:
-        return submit_answer(trustee=self.trustee, user=self.trustee.user, document=json.dumps(self.make_answer()))
+        """The server's answer, in English whatever language an earlier test left active."""
+        with translation.override("en"):
+            return str(submit_answer(trustee=self.trustee, user=self.trustee.user, document=json.dumps(self.make_answer())))
 
 
 def started(**kwargs) -> tuple[Contest, list[Device]]:

@@ -15,7 +15,9 @@ them on PostgreSQL, ``make test`` on SQLite):
   seconds later), under its own unique tracker: a replayed copy is refused;
 - no audited ballot: one whose content a voter's device revealed (Benaloh's
   check) is published and never goes in; the same statement checks it, so
-  it costs no round trip of its own.
+  it costs no round trip of its own;
+- a resident's confirmed e-mail, when casting leaves it to the box
+  (``email_of``): checked by the same statement too.
 
 On PostgreSQL the vote is one round trip: the lock, then one statement
 whose data-modifying parts insert the ballot if the box is open and, only
@@ -35,7 +37,7 @@ import uuid
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from ..exceptions import AlreadyVoted, AuditedBallotCast, InvalidChoice, VoteNotOpen
+from ..exceptions import AlreadyVoted, AuditedBallotCast, EmailNotConfirmed, InvalidChoice, VoteNotOpen
 from ..locks import BOX_OPEN_LOCK_SQL, hold_box_open
 from ..models import AuditedBallot, Ballot, Contest, Participation, Voter
 
@@ -43,17 +45,19 @@ _REPLAYED_CONSTRAINT = "voting_ballot_unique_tracker"
 """``Ballot.Meta``'s unique (contest, tracker): the only violation that is not a second vote."""
 
 
-def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, now) -> None:
+def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, now, email_of=None) -> None:
     """Write ``voter``'s participation and the ballot, or nothing.
 
     Raises AlreadyVoted (a second vote), VoteNotOpen (the box is not open at
-    ``now``, or closed), InvalidChoice (this very ballot is in the box) or
-    AuditedBallotCast (its content was revealed by an audit).
+    ``now``, or closed), InvalidChoice (this very ballot is in the box),
+    AuditedBallotCast (its content was revealed by an audit) or EmailNotConfirmed
+    (``email_of``, a user id, has no confirmed e-mail address).
     ``voter`` is saved here if new (``voter._state.adding``).
     """
     write = _write_in_one_round_trip if connection.vendor == "postgresql" else _write_step_by_step
     try:
-        dropped = write(contest_id=contest_id, voter=voter, payload=payload, tracker=tracker, now=now)
+        dropped = write(contest_id=contest_id, voter=voter, payload=payload, tracker=tracker, now=now,
+                        email_of=email_of)
     except _Replayed:
         # The same request sent twice is a second vote; someone else's ballot copied is a replay.
         if _has_voted(contest_id, voter):
@@ -67,6 +71,8 @@ def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, no
         # Refusals are rare: only now tell "audited" from "closed", with a query of its own.
         if AuditedBallot.objects.filter(contest_id=contest_id, tracker=tracker).exists():
             raise AuditedBallotCast()
+        if email_of is not None and not _confirmed_email_model().objects.filter(user_id=email_of, verified=True).exists():
+            raise EmailNotConfirmed()
         raise VoteNotOpen()
     voter._state.adding, voter._state.db = False, connection.alias
 
@@ -80,9 +86,9 @@ class _Replayed(Exception):
     """The ballot's tracker is already in the box."""
 
 
-def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now) -> bool:
+def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now, email_of) -> bool:
     params = {
-        **_ballot_values(contest_id, payload, tracker, now),
+        **_ballot_values(contest_id, payload, tracker, now, email_of),
         "participation_id": uuid.uuid4(), "channel": Participation.Channel.ONLINE,
         "voter_id": voter.pk, "user": voter.user_id, "roll_entry": voter.roll_entry_id, "new_voter": voter._state.adding,
     }
@@ -91,7 +97,7 @@ def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now) -> boo
     block = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
         with block, connection.cursor() as cursor:
-            cursor.execute(_one_round_trip_sql(), params)
+            cursor.execute(_one_round_trip_sql(email_of is not None), params)
             cursor.nextset()  # the lock's result, then the statement's
             (participations,) = cursor.fetchone()
     except IntegrityError as error:
@@ -102,11 +108,11 @@ def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now) -> boo
 
 
 @functools.cache
-def _one_round_trip_sql() -> str:
+def _one_round_trip_sql(check_email: bool) -> str:
     voter, participation = Voter._meta, Participation._meta
     return f"""{BOX_OPEN_LOCK_SQL};
 WITH ballot AS (
-    {_ballot_if_open_sql()}
+    {_ballot_if_open_sql(check_email)}
     RETURNING contest_id
 ), voter AS (
     INSERT INTO {voter.db_table} (id, contest_id, user_id, roll_entry_id)
@@ -119,7 +125,7 @@ WITH ballot AS (
 SELECT count(*) FROM participation"""
 
 
-def _write_step_by_step(*, contest_id, voter, payload, tracker, now) -> bool:
+def _write_step_by_step(*, contest_id, voter, payload, tracker, now, email_of) -> bool:
     participation = Participation(contest_id=contest_id, voter=voter, channel=Participation.Channel.ONLINE)
     with transaction.atomic(), connection.cursor() as cursor:
         if voter._state.adding:
@@ -127,7 +133,8 @@ def _write_step_by_step(*, contest_id, voter, payload, tracker, now) -> bool:
         _insert(cursor, participation)  # IntegrityError: a second vote (the block rolls back)
         hold_box_open(contest_id)
         try:
-            cursor.execute(_ballot_if_open_sql(), _ballot_values(contest_id, payload, tracker, now))
+            cursor.execute(_ballot_if_open_sql(email_of is not None),
+                           _ballot_values(contest_id, payload, tracker, now, email_of))
         except IntegrityError:
             raise _Replayed() from None
         if cursor.rowcount != 1:
@@ -152,22 +159,33 @@ def _insert(cursor, instance) -> None:
 
 
 @functools.cache
-def _ballot_if_open_sql() -> str:
-    """The ballot's INSERT, which inserts nothing unless the box is open at ``now`` and the ballot
-    was never audited: both writers send it."""
+def _ballot_if_open_sql(check_email: bool) -> str:
+    """The ballot's INSERT, which inserts nothing unless the box is open at ``now``, the ballot
+    was never audited and, with ``check_email``, the voter's e-mail is confirmed: both writers send it."""
     ballot, contest, audited = Ballot._meta, Contest._meta, AuditedBallot._meta
-    return (
+    sql = (
         f"INSERT INTO {ballot.db_table} (id, contest_id, payload, tracker, entry_hash) "
         f"SELECT %(ballot_id)s, id, %(payload)s, %(tracker)s, '' FROM {contest.db_table} "
         "WHERE id = %(contest)s AND box_closed_at IS NULL AND opens_at <= %(now)s AND closes_at > %(now)s "
         f"AND NOT EXISTS (SELECT 1 FROM {audited.db_table} WHERE contest_id = %(contest)s AND tracker = %(tracker)s)"
     )
+    if check_email:
+        email = _confirmed_email_model()._meta
+        sql += f" AND EXISTS (SELECT 1 FROM {email.db_table} WHERE user_id = %(email_of)s AND verified)"
+    return sql
 
 
-def _ballot_values(contest_id: int, payload: str, tracker: str, now) -> dict:
+def _confirmed_email_model():
+    # allauth's model, read only when residents confirm e-mails (eligibility.confirms_email).
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress
+
+
+def _ballot_values(contest_id: int, payload: str, tracker: str, now, email_of=None) -> dict:
     """Its parameters, in the database's own types (a UUID is text on SQLite, a date-time too)."""
     return {
         "ballot_id": Ballot._meta.pk.get_db_prep_value(uuid.uuid4(), connection),
-        "contest": contest_id, "payload": payload, "tracker": tracker,
+        "contest": contest_id, "payload": payload, "tracker": tracker, "email_of": email_of,
         "now": Contest._meta.get_field("opens_at").get_db_prep_value(now, connection),
     }

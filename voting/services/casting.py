@@ -14,6 +14,7 @@ The ballot is appended to the hash chain and the running sums in batches
 
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,7 +29,7 @@ from ..models import AuditedBallot, Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
 from .ballot_box import record_vote
 from .chaining import request_chaining
-from .eligibility import voter_for
+from .eligibility import confirms_email, voter_for
 
 MAX_BALLOT_BYTES_PER_SLOT = 700
 """A slot's ciphertext and 0/1 proof take about 400 bytes of canonical JSON; the rest bounds the overhead."""
@@ -52,6 +53,34 @@ def contest_parameters(contest: Contest) -> "crypto.ContestParameters":
             _parameters.clear()
         _parameters[contest.manifest_hash] = params
     return params
+
+
+SEALED_CONTEST_TTL = 5.0
+"""Seconds a process casts into its copy of a sealed contest before reading it again."""
+
+_sealed: dict[int, tuple[float, Contest]] = {}
+
+
+def sealed_contest(pk: int, *, now=None) -> Contest:
+    """The sealed contest ``pk`` to cast into, read from the database at most every few seconds per process.
+
+    Casting needs the contest's manifest, key and rules on every vote. Once
+    sealed only its dates can still change (an officer moving them), and the
+    box's own statement checks those when the ballot is written
+    (:mod:`.ballot_box`): a copy at most :data:`SEALED_CONTEST_TTL` seconds
+    old only decides whether to try, which saves a round trip per vote. A
+    copy that says the vote is not open is read again before anyone is
+    told so. Raises Contest.DoesNotExist.
+    """
+    cached = _sealed.get(pk)
+    if cached is not None and time.monotonic() - cached[0] < SEALED_CONTEST_TTL:
+        if contest_phase(cached[1], now or timezone.now()) is Phase.OPEN:
+            return cached[1]
+    contest = Contest.objects.exclude(sealed_at=None).get(pk=pk)
+    if len(_sealed) >= 256:
+        _sealed.clear()
+    _sealed[pk] = (time.monotonic(), contest)
+    return contest
 
 
 def decode_ballot(contest: Contest, payload: str) -> "crypto.Ballot":
@@ -85,13 +114,16 @@ def cast_ballot(*, contest: Contest, user, payload: str, tracker: str | None = N
     now = now or timezone.now()
     if contest_phase(contest, now) is not Phase.OPEN:
         raise VoteNotOpen()
-    voter = voter_for(contest=contest, user=user)
+    # A resident's confirmed e-mail and whether the ballot was audited are checked by the box's own
+    # statement (EmailNotConfirmed, AuditedBallotCast), at no extra query.
+    email_checked_on_write = contest.eligibility != Contest.Eligibility.ROLL and confirms_email()
+    voter = voter_for(contest=contest, user=user, email_checked_on_write=email_checked_on_write)
     decode_ballot(contest, payload)
     computed = hashlib.sha256(payload.encode("ascii")).hexdigest()  # payload is the canonical JSON
     if tracker is not None and tracker != computed:
         raise InvalidBallot()
-    # An audited ballot is refused by the box's own statement (AuditedBallotCast), at no extra query.
-    return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now)
+    return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now,
+                   email_of=user.pk if email_checked_on_write else None)
 
 
 MAX_AUDITS = 10
@@ -153,11 +185,11 @@ def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", no
                    tracker=hashlib.sha256(payload.encode("ascii")).hexdigest(), now=now)
 
 
-def _append(*, contest: Contest, voter: Voter, payload: str, tracker: str, now=None) -> str:
+def _append(*, contest: Contest, voter: Voter, payload: str, tracker: str, now=None, email_of=None) -> str:
     now = now or timezone.now()
     if voter.contest_id != contest.pk:
         raise NotEligible()
-    record_vote(contest_id=contest.pk, voter=voter, payload=payload, tracker=tracker, now=now)
+    record_vote(contest_id=contest.pk, voter=voter, payload=payload, tracker=tracker, now=now, email_of=email_of)
     # A failure to schedule the chaining must not turn a recorded vote into an error page.
     transaction.on_commit(lambda: request_chaining(contest.pk), robust=True)
     return tracker
