@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install check bench messages audit
+.PHONY: run test install check bench messages audit vendor-check
 
 ## make run: install, migrate, load the demo town, serve it at http://127.0.0.1:8000
 run: install
@@ -24,6 +24,13 @@ audit: install
 	rm -f $(VENV)/audit.json
 	-$(BIN)/pip-audit --skip-editable --progress-spinner off --format json --output $(VENV)/audit.json
 	$(BIN)/python .ci/audit_report.py $(VENV)/audit.json
+
+## make vendor-check: the browser crypto served to voters (voting/static/voting/vendor/) is exactly what
+## the packages pinned in package-lock.json build: anyone can check the committed bundle this way.
+vendor-check:
+	npm ci --no-audit --no-fund --silent
+	npm run --silent vendor >/dev/null
+	git diff --exit-code --stat -- voting/static/voting/vendor/
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
