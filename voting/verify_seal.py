@@ -10,7 +10,7 @@
   the box.
 
 Each function returns its success message or raises :class:`SealCheckFailed`.
-No Django here, like :mod:`voting.verify` which calls these.
+No Django here, like :mod:`voting.verify_checks` which calls these.
 """
 
 from __future__ import annotations
