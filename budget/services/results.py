@@ -1,0 +1,125 @@
+"""Results: projects ranked by votes and picked within the envelope, and the winners recorded."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from voting.models import Option
+from voting.phases import Phase as ContestPhase
+from voting.phases import contest_phase
+from voting.services import counting
+
+from ..models import BudgetPage, Idea
+from .finalists import finalist_contest, winners_rule_text
+
+
+@dataclass
+class RankedProject:
+    """A finalist as counted: its votes, and whether the envelope funds it."""
+
+    idea: Idea
+    votes: int
+    percent: float = 0.0
+    rank: int = 0
+    winner: bool = False
+    remaining_after: int | None = None  # the envelope left once this project is funded
+    reason: str = ""  # why a project is not funded
+
+    @property
+    def cost(self) -> int:
+        return self.idea.cost
+
+    @property
+    def council_id(self):
+        return self.idea.council_id
+
+
+def rank_projects(projects: list[RankedProject]) -> list[RankedProject]:
+    """Most votes first; on a tie the less expensive, then the earlier idea."""
+    ranked = sorted(projects, key=lambda project: (-project.votes, project.cost, project.idea.pk))
+    for rank, project in enumerate(ranked, start=1):
+        project.rank = rank
+    return ranked
+
+
+def pick_within_envelope(ranked: list[RankedProject], *, envelope: int, council_envelopes: dict | None = None) -> list[RankedProject]:
+    """Take projects in rank order while the envelope allows; skip one that no longer fits, go on.
+
+    A council's own envelope, when the edition sets one, also caps its projects.
+    """
+    remaining = envelope
+    council_left = dict(council_envelopes or {})
+    for project in ranked:
+        project.winner = False
+        if project.votes <= 0:
+            project.reason = _("no vote")
+            continue
+        if project.cost > remaining:
+            project.reason = _("does not fit: %(left)s EUR left") % {"left": remaining}
+            continue
+        if project.council_id in council_left and project.cost > council_left[project.council_id]:
+            project.reason = _("does not fit in its neighbourhood's envelope: %(left)s EUR left") % {
+                "left": council_left[project.council_id]}
+            continue
+        project.winner = True
+        remaining -= project.cost
+        if project.council_id in council_left:
+            council_left[project.council_id] -= project.cost
+        project.remaining_after = remaining
+    return ranked
+
+
+@dataclass
+class BudgetResults:
+    published: bool
+    projects: list[RankedProject] = field(default_factory=list)
+    turnout: dict | None = None
+    envelope: int = 0
+    spent: int = 0
+    rule: str = ""
+
+    @property
+    def winners(self) -> list[RankedProject]:
+        return [project for project in self.projects if project.winner]
+
+    @property
+    def remaining(self) -> int:
+        return self.envelope - self.spent
+
+
+def budget_results(*, budget: BudgetPage) -> BudgetResults:
+    """The ranked finalists and the winners within the envelope, once the vote's results are proclaimed."""
+    contest = finalist_contest(budget)
+    if contest is None or contest_phase(contest) is not ContestPhase.PROCLAIMED:
+        return BudgetResults(published=False, envelope=budget.envelope)
+    totals = counting.merged_results(contest)["total"]["counts"]
+    references = dict(Option.objects.filter(contest=contest).values_list("pk", "reference"))
+    ideas = Idea.objects.select_related("council").in_bulk([int(ref) for ref in references.values() if ref.isdigit()])
+    turnout = counting.turnout(contest)
+    projects = []
+    for option_id, reference in references.items():
+        idea = ideas.get(int(reference)) if reference.isdigit() else None
+        if idea is None:
+            continue
+        votes = int(totals.get(str(option_id), 0))
+        percent = round(100 * votes / turnout["total"], 1) if turnout["total"] else 0.0
+        projects.append(RankedProject(idea=idea, votes=votes, percent=percent))
+    council_envelopes = dict(budget.council_envelopes.values_list("council_id", "amount"))
+    ranked = pick_within_envelope(rank_projects(projects), envelope=budget.envelope, council_envelopes=council_envelopes)
+    return BudgetResults(
+        published=True, projects=ranked, turnout=turnout, envelope=budget.envelope,
+        spent=sum(project.cost for project in ranked if project.winner), rule=winners_rule_text(budget),
+    )
+
+
+def record_winners(*, budget: BudgetPage) -> list[int]:
+    """Mark the winners (state "winner") once the results are proclaimed; safe to run again."""
+    results = budget_results(budget=budget)
+    if not results.published:
+        return []
+    winner_ids = [project.idea.pk for project in results.winners]
+    with transaction.atomic():
+        Idea.objects.filter(budget=budget, status=Idea.Status.WINNER).exclude(pk__in=winner_ids).update(status=Idea.Status.FINALIST)
+        Idea.objects.filter(budget=budget, pk__in=winner_ids).update(status=Idea.Status.WINNER)
+    return winner_ids
