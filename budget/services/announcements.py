@@ -1,6 +1,5 @@
 """Each phase of a budget announced once to the residents who opted in."""
 
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _

@@ -1,6 +1,5 @@
 """The finalist vote: choosing finalists, the contest of the ballot engine behind it, its rule in words."""
 
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _

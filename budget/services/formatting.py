@@ -1,8 +1,6 @@
 """How budget messages write dates and links."""
 
-
 from django.utils import formats, timezone
-
 
 from ..models import BudgetPage
 

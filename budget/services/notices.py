@@ -1,6 +1,5 @@
 """Notices to ideas' authors: their idea reviewed, their idea a finalist."""
 
-
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 

@@ -1,9 +1,7 @@
 """Extension points: the participations councils list, and residents' data (download, deletion)."""
 
-
 from django.db.models import Q
 from django.utils import timezone
-
 
 from ..models import BudgetPage, Idea, IdeaRevision
 from ..phases import Phase, budget_phase

@@ -1,6 +1,5 @@
 """Associations: registration, moderation, their details and representatives."""
 
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email

@@ -5,7 +5,6 @@ charge of, like allauth's confirmation e-mails, so they are sent whatever the
 profile's notification choices (those govern announcements to many
 residents, ``accounts.notifications``)."""
 
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string

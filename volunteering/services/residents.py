@@ -1,8 +1,6 @@
 """Extension points: council pages' missions, residents' data (download, erasure)."""
 
-
 from django.utils import timezone
-
 
 from .. import rules
 from ..models import Mission, Offer, Representative
