@@ -1,9 +1,11 @@
 """Serve the demo site like production and measure its pages against a trivial view.
 
-    .venv/bin/python bench/pages.py [--requests 400] [--concurrency 8] [--workers 2]
+    .venv/bin/python bench/pages.py [--requests 400] [--concurrency 16] [--workers 2] [--database parvis_bench]
 
 Steps: a fresh PostgreSQL database (``parvis_bench``) gets the migrations and
-the demo town; gunicorn serves it with ``parvis.settings.production``
+the demo town; SQL queries per page are counted with Django's test client
+under the same settings (second request, caches warm); gunicorn serves it
+with ``parvis.settings.production``
 (DEBUG off, Redis cache, WhiteNoise static files); a thread pool of keep-alive
 HTTP clients sends the same number of requests to each URL. ``/healthz`` is
 the baseline: the cost of Django + gunicorn for an empty response, so each
@@ -13,6 +15,8 @@ Loopback only; every loop is bounded by a request count and a timeout.
 
 import argparse
 import http.client
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +28,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._support import (  # noqa: E402
-    ROOT, create_database, database_url, drop_database, free_port, migrate, production_env, run_json,
+    ROOT, create_database, database_url, drop_database, free_port, migrate, production_env, queries_per_url, run_json,
 )
 
 PAGES = {
@@ -32,7 +36,19 @@ PAGES = {
     "home": "/",
     "article": "/comprendre/voter-en-ligne-est-ce-sur/",
     "tutorial": "/voter-en-ligne-en-4-minutes/",
+    "council": "/conseils-de-quartier/centre-ville/",
+    "budget": "/budget-participatif/",
+    "election": "/consultations/elections-conseils-2027/",
+    "volunteering": "/benevolat/",
 }
+
+
+def step_queries() -> dict:
+    """SQL queries per page (run in a Django-configured subprocess with the benchmark's settings)."""
+    import django
+
+    django.setup()
+    return queries_per_url({name: path for name, path in PAGES.items() if path != "/healthz"})
 
 
 def prepare(env: dict[str, str], admin_url: str, database: str) -> None:
@@ -69,15 +85,21 @@ def fetch_many(port: int, path: str, count: int, concurrency: int) -> tuple[floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per URL")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default="parvis_bench", help="throw-away database (dropped and created)")
+    parser.add_argument("--step", choices=["queries"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.step == "queries":
+        print(json.dumps(step_queries()))
+        return
 
-    database = "parvis_bench"
-    env = production_env(database_url(args.admin_url, database))
-    prepare(env, args.admin_url, database)
+    env = production_env(database_url(args.admin_url, args.database))
+    prepare(env, args.admin_url, args.database)
 
+    queries = run_json(env, [str(Path(__file__).relative_to(ROOT)), "--step", "queries"], timeout=300)
+    print("SQL queries per page (warm caches): " + ", ".join(f"{name} {count}" for name, count in queries.items()))
     measure_pages(env, PAGES, workers=args.workers, requests=args.requests, concurrency=args.concurrency)
 
 
@@ -118,6 +140,7 @@ def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, r
         server.wait(timeout=30)
 
 if __name__ == "__main__":
+    os.chdir(ROOT)
     main()
 
 
