@@ -53,7 +53,15 @@ CACHES = {
             "socket_connect_timeout": 2,
             "socket_timeout": 2,
         },
-    }
+    },
+    # Anonymous visitors' pages (parvis/pagecache), same Redis: bounded by their lifetime (PAGE_CACHE_SECONDS,
+    # at most until the next phase change) and by the site's pages (only existing pages, without query string).
+    "pages": {
+        "BACKEND": "parvis.cache.ResilientRedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", CELERY_BROKER_URL),
+        "KEY_PREFIX": "pages",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
 }
 # Sessions live in the database only (one indexed read per request): a resident stays logged
 # in while Redis is down, and a logout can never be undone by a cache that comes back stale.
