@@ -78,6 +78,6 @@ def next_change(*, now: datetime) -> datetime | None:
     from .models import BudgetPage
 
     dates = BudgetPage.objects.live().aggregate(
-        *(Min(field, filter=Q(**{f"{field}__gt": now})) for _phase, field in PHASE_STARTS)
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for _phase, field in PHASE_STARTS}
     )
     return min(filter(None, dates.values()), default=None)

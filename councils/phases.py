@@ -18,6 +18,6 @@ def next_change(*, now: datetime) -> datetime | None:
     """The next date after ``now`` on a live election or consultation page (two queries)."""
     dates = []
     for model, fields in ((ElectionPage, (*SCHEDULE_FIELDS, "applications_close_at")), (ConsultationPage, SCHEDULE_FIELDS)):
-        found = model.objects.live().aggregate(*(Min(field, filter=Q(**{f"{field}__gt": now})) for field in fields))
+        found = model.objects.live().aggregate(**{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in fields})
         dates.extend(filter(None, found.values()))
     return min(dates, default=None)

@@ -15,6 +15,6 @@ from .models import Mission
 def next_change(*, now: datetime) -> datetime | None:
     """The next start or end of a published mission after ``now`` (one query; either may close offers)."""
     dates = Mission.objects.published().aggregate(
-        Min("starts_at", filter=Q(starts_at__gt=now)), Min("ends_at", filter=Q(ends_at__gt=now))
+        starts=Min("starts_at", filter=Q(starts_at__gt=now)), ends=Min("ends_at", filter=Q(ends_at__gt=now))
     )
     return min(filter(None, dates.values()), default=None)

@@ -51,6 +51,6 @@ def next_change(*, now) -> datetime | None:
     from .models import Contest
 
     dates = Contest.objects.filter(sealed_at__isnull=False).aggregate(
-        *(Min(field, filter=Q(**{f"{field}__gt": now})) for field in ("opens_at", "closes_at", "proclaims_at"))
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in ("opens_at", "closes_at", "proclaims_at")}
     )
     return min(filter(None, dates.values()), default=None)
