@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "voting",
     "volunteering",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",  # purges a reverse proxy in front when WAGTAILFRONTENDCACHE is set
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",

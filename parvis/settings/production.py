@@ -4,7 +4,7 @@ Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_UR
 (Redis). Optional: REDIS_URL (cache, defaults to the broker), EMAIL_HOST,
 EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
 DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, WAGTAILADMIN_BASE_URL, MEDIA_ROOT,
-TRUSTED_PROXY_COUNT.
+TRUSTED_PROXY_COUNT, PAGE_CACHE_SECONDS, FRONTEND_CACHE_PURGE_URL.
 See the README for a complete example.
 """
 
@@ -92,6 +92,17 @@ SESSION_COOKIE_HTTPONLY = True
 # no header. See parvis.http.client_ip.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# A reverse proxy or CDN in front (deploy/varnish.vcl): anonymous pages are sent "public, s-maxage=…"
+# and purged on publishing by PURGE requests to FRONTEND_CACHE_PURGE_URL (e.g. http://127.0.0.1:6081).
+PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300"))}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
