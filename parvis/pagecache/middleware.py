@@ -31,7 +31,9 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 
+from . import shared
 from .boundaries import next_boundary_for
+from .shared import shared_key
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +46,28 @@ HIT_HEADER = "X-Page-Cache"
 
 
 def config() -> dict:
-    """``PARVIS_PAGE_CACHE`` with defaults: ``ALIAS`` (a key of CACHES) and ``SECONDS`` (0: off)."""
-    return {"ALIAS": "pages", "SECONDS": 300, **getattr(settings, "PARVIS_PAGE_CACHE", {})}
+    """``PARVIS_PAGE_CACHE`` with defaults: ``ALIAS`` (a key of CACHES), ``SECONDS`` (0: pages off) and
+    ``SHARED`` (keep the site, settings and menu between requests, ``shared``)."""
+    return {"ALIAS": "pages", "SECONDS": 300, "SHARED": True, **getattr(settings, "PARVIS_PAGE_CACHE", {})}
+
+
+def generation_cache():
+    """The cache holding the content generation (and pages), or None when none is configured."""
+    alias = config()["ALIAS"]
+    return caches[alias] if alias in settings.CACHES else None
 
 
 def page_cache():
     """The cache holding pages, or None when the page cache is off."""
-    options = config()
-    if options["SECONDS"] <= 0 or options["ALIAS"] not in settings.CACHES:
-        return None
-    return caches[options["ALIAS"]]
+    return generation_cache() if config()["SECONDS"] > 0 else None
+
+
+def ensure_generation(cache, generation):
+    """The current generation, starting one if the cache has none (None: the cache is unreachable)."""
+    if generation:
+        return generation
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+    return cache.get(GENERATION_KEY)
 
 
 def only_tracking(query_string: str) -> bool:
@@ -118,29 +132,34 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        cache = page_cache()
-        if cache is None or not request_may_use_cache(request):
+        cache = generation_cache()
+        options = config()
+        if cache is None or not (options["SHARED"] or options["SECONDS"] > 0):
             response = self.get_response(request)
             if not response_may_be_stored(request, response):
                 mark_private(response)
             return response
 
-        key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
+        use_pages = options["SECONDS"] > 0 and request_may_use_cache(request)
+        key, common = page_key(request), shared_key(request)
+        found = cache.get_many([GENERATION_KEY, common, *([key] if use_pages else [])])
         generation, entry = found.get(GENERATION_KEY), found.get(key)
         now = time.time()
-        if generation and entry and entry["generation"] == generation and entry["expires"] > now:
+        if use_pages and generation and entry and entry["generation"] == generation and entry["expires"] > now:
             return self.replay(entry, now)
 
+        if options["SHARED"]:
+            shared.prime(request, found.get(common), generation)
         response = self.get_response(request)
-        if not response_may_be_stored(request, response):
-            mark_private(response)
-            return response
-        seconds = self.lifetime(cache, generation)
+        generation = ensure_generation(cache, generation)
+        if options["SHARED"]:
+            shared.remember(cache, request, generation, found.get(common))
+
+        seconds = self.lifetime(generation) if use_pages and response_may_be_stored(request, response) else None
         if seconds is None:
-            mark_private(response)
+            if not response_may_be_stored(request, response):
+                mark_private(response)
             return response
-        generation, seconds = seconds
         mark_shared(response, seconds)
         response[HIT_HEADER] = "miss"
         cache.set(key, {
@@ -150,19 +169,17 @@ class PageCacheMiddleware:
         }, seconds)
         return response
 
-    def lifetime(self, cache, generation):
-        """(generation, seconds) to store a page for, or None when it would expire at once."""
+    @staticmethod
+    def lifetime(generation):
+        """Seconds to store a page for, or None when it would expire at once (or the cache is unreachable)."""
         if not generation:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-            generation = cache.get(GENERATION_KEY)
-            if not generation:  # the cache is unreachable: serve uncached
-                return None
+            return None
         seconds = config()["SECONDS"]
         now = timezone.now()
         boundary = next_boundary_for(generation, now=now)
         if boundary is not None:
             seconds = min(seconds, int((boundary - now).total_seconds()))
-        return (generation, seconds) if seconds >= 1 else None
+        return seconds if seconds >= 1 else None
 
     @staticmethod
     def replay(entry, now: float) -> HttpResponse:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .middleware import GENERATION_KEY, page_cache
+from .middleware import GENERATION_KEY, generation_cache
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +34,13 @@ CONTENT_MODELS = (
     "volunteering.Mission",
     "wagtailimages.Image",
     "wagtaildocs.Document",
+    "wagtailcore.Site",
 )
 
 
 def new_generation() -> None:
     """Every page stored so far becomes stale (an unreachable cache: its entries expire on their own)."""
-    cache = page_cache()
+    cache = generation_cache()
     if cache is not None:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 

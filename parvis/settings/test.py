@@ -17,7 +17,7 @@ CACHES = {
     # Off by default, so other tests see every change at once; tests/parvis/test_page_cache.py turns it on.
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
 }
-PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 0}
+PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 0, "SHARED": False}
 # A real worker started by tests/test_celery_worker.py reads its broker and mail
 # backend from the environment; the test process itself runs tasks inline.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

@@ -188,3 +188,25 @@ def test_the_cache_can_be_turned_off(client, home, settings):
     settings.PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 0}
     client.get("/")
     assert client.get("/").get("X-Page-Cache") is None
+
+
+def test_uncached_pages_keep_the_site_settings_and_menu_until_content_changes(
+    client, home, settings, django_assert_max_num_queries, django_capture_on_commit_callbacks,
+):
+    settings.PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 0, "SHARED": True}
+    index = make_article_index(home)
+    index.show_in_menus = True
+    index.save_revision().publish()
+    client.get("/")
+    with django_assert_max_num_queries(6):  # was 9 with the site, settings and menu read each time
+        assert "Articles" in client.get("/").content.decode()
+
+    settings_row = SiteSettings.for_site(home.get_site())
+    settings_row.town_name = "Saint-Parvis"
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_row.save()
+    assert "Saint-Parvis" in client.get("/").content.decode()
+    index.title = "Comprendre"
+    with django_capture_on_commit_callbacks(execute=True):
+        index.save_revision().publish()
+    assert ">Comprendre</a>" in client.get("/").content.decode()
