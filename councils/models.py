@@ -19,6 +19,8 @@ from home.models import hex_colour
 
 from .blocks import CouncilNewsBlock
 from .forms import CouncilContactForm, FindCouncilForm
+from parvis.pagecache.shared import remembered
+
 from .participations import current_participations
 from .territory import normalise_street, postcode_validator
 
@@ -234,7 +236,10 @@ class CouncilPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             members=self.members.select_related("photo"),
-            participations=current_participations(self.council),
+            # Open participations change with content or the clock only: kept until then (parvis.pagecache).
+            participations=remembered(
+                request, f"council-participations:{self.council_id}", lambda: current_participations(self.council)
+            ),
         )
         return context
 

@@ -150,6 +150,7 @@ class PageCacheMiddleware:
 
         if options["SHARED"]:
             shared.prime(request, found.get(common), generation)
+            request._parvis_cache, request._parvis_generation = cache, generation
         response = self.get_response(request)
         generation = ensure_generation(cache, generation)
         if options["SHARED"]:

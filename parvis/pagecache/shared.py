@@ -41,3 +41,29 @@ def remember(cache, request, generation, entry) -> None:
         "generation": generation, "site": site, "settings": site_settings,
         "menu": getattr(request, "_parvis_menu", None),
     }, 24 * 3600)
+
+
+def remembered(request, name: str, compute):
+    """``compute()``, kept between requests until content changes or the next phase change, whichever first.
+
+    For what a page computes from many records but that changes only with
+    them or with the clock (a council's open participations). Without the
+    shared cache (tests, cache off) it is simply computed.
+    """
+    cache, generation = getattr(request, "_parvis_cache", None), getattr(request, "_parvis_generation", None)
+    if cache is None or not generation:
+        return compute()
+    from django.utils import timezone
+
+    from .boundaries import next_boundary_for
+
+    key, now = f"parvis-remembered:{name}", timezone.now()
+    entry = cache.get(key)
+    if entry and entry["generation"] == generation and (entry["until"] is None or now < entry["until"]):
+        return entry["value"]
+    value = compute()
+    until = next_boundary_for(generation, now=now)
+    seconds = 24 * 3600 if until is None else int((until - now).total_seconds())
+    if seconds >= 1:
+        cache.set(key, {"generation": generation, "until": until, "value": value}, seconds)
+    return value

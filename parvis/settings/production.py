@@ -62,6 +62,14 @@ CACHES = {
         "KEY_PREFIX": "pages",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
+    # Wagtail looks image renditions up here before the database (one query less per page with pictures).
+    "renditions": {
+        "BACKEND": "parvis.cache.ResilientRedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", CELERY_BROKER_URL),
+        "KEY_PREFIX": "renditions",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
 }
 # Sessions live in the database only (one indexed read per request): a resident stays logged
 # in while Redis is down, and a logout can never be undone by a cache that comes back stale.
