@@ -20,7 +20,6 @@ means a miss: pages are served uncached.
 """
 
 import hashlib
-import logging
 import time
 import uuid
 from urllib.parse import parse_qsl
@@ -34,8 +33,6 @@ from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_head
 from . import shared
 from .boundaries import next_boundary_for
 from .shared import shared_key
-
-logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "parvis-page-generation"
 TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")

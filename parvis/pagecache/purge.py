@@ -5,12 +5,12 @@ block of ideas or missions), so a change makes every cached page stale: a
 new *generation* in the page cache (one write, whatever its size), and a
 purge of every live page's URLs from the reverse proxy, if one is configured
 (``WAGTAILFRONTENDCACHE``, Wagtail's frontend cache). Both happen after the
-transaction commits, so a page rendered meanwhile cannot be stored as fresh.
+transaction commits, so a page rendered meanwhile cannot be stored as fresh; the
+proxy's purge runs in a Celery task (``home.tasks.purge_reverse_proxy``).
 A failed proxy purge is logged by Wagtail; the proxy keeps the page at most
 its ``s-maxage``, which the page cache bounds.
 """
 
-import logging
 import uuid
 
 from django.conf import settings
@@ -20,7 +20,6 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .middleware import GENERATION_KEY, generation_cache
 
-logger = logging.getLogger(__name__)
 
 # Records shown on pages that change outside Wagtail's publishing (moderation, results, reviews).
 # Not ballots, votes or offers: those are written by the thousand and no page lists them one by one.
@@ -62,7 +61,10 @@ def content_changed(**kwargs) -> None:
     if kwargs.get("raw"):  # fixtures being loaded
         return
     transaction.on_commit(new_generation)
-    transaction.on_commit(purge_proxy)
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        from home.tasks import purge_reverse_proxy
+
+        transaction.on_commit(purge_reverse_proxy.delay)
 
 
 def watched(model) -> bool:
