@@ -86,7 +86,7 @@ def request_may_use_cache(request) -> bool:
 
 def response_may_be_stored(request, response) -> bool:
     """Whether the response is the same for every anonymous visitor (see the module's docstring)."""
-    if request.META.get("QUERY_STRING") or response.status_code != 200 or response.streaming:
+    if request.method != "GET" or request.META.get("QUERY_STRING") or response.status_code != 200 or response.streaming:
         return False
     if not response.get("Content-Type", "").startswith("text/html") or response.cookies:
         return False
