@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 
@@ -73,6 +74,14 @@ def only_tracking(query_string: str) -> bool:
         name.startswith(TRACKING_PREFIXES) or name in TRACKING_NAMES
         for name, _value in parse_qsl(query_string, keep_blank_values=True)
     )
+
+
+def wagtail_page(request) -> bool:
+    """Whether the path goes to Wagtail's page tree: other views (accounts, votes, probes) are left alone."""
+    try:
+        return resolve(request.path_info).url_name == "wagtail_serve"
+    except Resolver404:
+        return False
 
 
 def request_may_use_cache(request) -> bool:
@@ -131,7 +140,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         cache = generation_cache()
         options = config()
-        if cache is None or not (options["SHARED"] or options["SECONDS"] > 0):
+        if cache is None or not (options["SHARED"] or options["SECONDS"] > 0) or not wagtail_page(request):
             response = self.get_response(request)
             if not response_may_be_stored(request, response):
                 mark_private(response)
