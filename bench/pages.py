@@ -1,18 +1,27 @@
 """Serve the demo site like production and measure its pages against a trivial view.
 
-    .venv/bin/python bench/pages.py [--requests 400] [--concurrency 8] [--workers 2]
+    .venv/bin/python bench/pages.py [--election-day] [--requests 400] [--concurrency 16] [--workers 2]
+                                    [--database parvis_bench]
 
 Steps: a fresh PostgreSQL database (``parvis_bench``) gets the migrations and
-the demo town; gunicorn serves it with ``parvis.settings.production``
-(DEBUG off, Redis cache, WhiteNoise static files); a thread pool of keep-alive
-HTTP clients sends the same number of requests to each URL. ``/healthz`` is
-the baseline: the cost of Django + gunicorn for an empty response, so each
-page's ratio is how many trivial responses one page costs.
+the demo town (``--election-day``: ``load_demo --election-day``, 8 councils,
+135 candidates, 500 ideas, 500 missions, 200 articles); SQL queries per page
+are counted with Django's test client under the same settings, page cache off
+(second request, what is kept between requests warm); then gunicorn serves
+it with ``parvis.settings.production`` (DEBUG off, Redis cache, WhiteNoise)
+three times: anonymous visitors with the page cache on, with it off, and a
+signed-in resident (page cache on, which they bypass). A thread pool of
+keep-alive HTTP clients sends the same number of requests to each URL.
+``/healthz`` is the floor, measured in each of the three runs: the cost of
+Django + gunicorn for an empty response; each page's share of the floor is
+its rate divided by the floor's (1.0: as cheap as the trivial view).
 Loopback only; every loop is bounded by a request count and a timeout.
 """
 
 import argparse
 import http.client
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -24,25 +33,52 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._support import (  # noqa: E402
-    ROOT, create_database, database_url, drop_database, free_port, migrate, production_env, run_json,
+    ROOT, create_database, database_url, drop_database, free_port, migrate, production_env, queries_per_url, run_json,
 )
 
 PAGES = {
     "healthz (baseline)": "/healthz",
     "home": "/",
     "article": "/comprendre/voter-en-ligne-est-ce-sur/",
-    "tutorial": "/voter-en-ligne-en-4-minutes/",
+    "council": "/conseils-de-quartier/centre-ville/",
+    "budget": "/budget-participatif/",
+    "election": "/consultations/elections-conseils-2027/",
+    "volunteering": "/benevolat/",
 }
 
 
-def prepare(env: dict[str, str], admin_url: str, database: str) -> None:
+def step_queries() -> dict:
+    """SQL queries per page (run in a Django-configured subprocess with the benchmark's settings)."""
+    import django
+
+    django.setup()
+    return queries_per_url({name: path for name, path in PAGES.items() if path != "/healthz"})
+
+
+def step_session() -> dict:
+    """A signed-in resident's session cookie (run in a Django-configured subprocess)."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from bench._support import cookie_names, login_sessions
+
+    user, _created = get_user_model().objects.get_or_create(username="bench-resident",
+                                                           defaults={"email": "bench-resident@parvis.localhost"})
+    session = login_sessions([user])[0]
+    return {"cookie": f"{cookie_names()['session_cookie']}={session['session']}"}
+
+
+def prepare(env: dict[str, str], admin_url: str, database: str, *, election_day: bool = False) -> None:
     subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {database}"], check=True)
     subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {database}"], check=True)
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+    demo = ["load_demo", "--election-day"] if election_day else ["load_demo"]
+    for command in (["migrate", "--noinput", "-v0"], demo, ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def fetch_many(port: int, path: str, count: int, concurrency: int) -> tuple[float, list[float]]:
+def fetch_many(port: int, path: str, count: int, concurrency: int, headers=None) -> tuple[float, list[float]]:
     """Send ``count`` GETs over ``concurrency`` keep-alive connections; return (seconds, latencies)."""
 
     def worker(share: int) -> list[float]:
@@ -50,7 +86,7 @@ def fetch_many(port: int, path: str, count: int, concurrency: int) -> tuple[floa
         latencies = []
         for _ in range(share):
             start = time.perf_counter()
-            connection.request("GET", path, headers={"Host": "127.0.0.1"})
+            connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -69,20 +105,44 @@ def fetch_many(port: int, path: str, count: int, concurrency: int) -> tuple[floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per URL")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default="parvis_bench", help="throw-away database (dropped and created)")
+    parser.add_argument("--election-day", action="store_true", help="the election-day-sized demo town")
+    parser.add_argument("--step", choices=["queries", "session"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.step:
+        print(json.dumps(step_queries() if args.step == "queries" else step_session()))
+        return
 
-    database = "parvis_bench"
-    env = production_env(database_url(args.admin_url, database))
-    prepare(env, args.admin_url, database)
+    env = production_env(database_url(args.admin_url, args.database))
+    prepare(env, args.admin_url, args.database, election_day=args.election_day)
+    script = str(Path(__file__).relative_to(ROOT))
+    uncached = {**env, "PAGE_CACHE_SECONDS": "0"}
+    queries = run_json(uncached, [script, "--step", "queries"], timeout=300)
+    print("SQL queries per page, page cache off: " + ", ".join(f"{name} {count}" for name, count in queries.items()))
+    cookie = run_json(env, [script, "--step", "session"], timeout=300)["cookie"]
 
-    measure_pages(env, PAGES, workers=args.workers, requests=args.requests, concurrency=args.concurrency)
+    shares = {}
+    for mode, mode_env, headers in (("anonymous, cache on", env, None), ("anonymous, cache off", uncached, None),
+                                    ("signed-in resident", env, {"Cookie": cookie})):
+        print(f"\n== {mode}")
+        shares[mode] = measure_pages(mode_env, PAGES, workers=args.workers, requests=args.requests,
+                                     concurrency=args.concurrency, headers=headers)
+    names = [name for name in PAGES if PAGES[name] != "/healthz"]
+    print("\nShare of the floor (page req/s / healthz req/s, same server run):")
+    print(f"{'page':<14}" + "".join(f"{mode:>22}" for mode in shares) + f"{'queries (off)':>15}")
+    for name in names:
+        print(f"{name:<14}" + "".join(f"{shares[mode][name]:>22.3f}" for mode in shares) + f"{queries[name]:>15}")
 
 
-def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, requests: int, concurrency: int) -> None:
-    """Serve with gunicorn and print each URL's throughput and latency; the first URL is the baseline."""
+def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, requests: int, concurrency: int,
+                  headers=None) -> dict[str, float]:
+    """Serve with gunicorn and print each URL's throughput and latency; the first URL is the baseline.
+
+    Returns each URL's rate as a share of the baseline's (``headers`` go with every request but the baseline's).
+    """
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "parvis.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -100,24 +160,28 @@ def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, r
                     raise
                 time.sleep(0.2)
         for path in pages.values():  # warm caches and renditions
-            fetch_many(port, path, 20, 2)
+            fetch_many(port, path, 20, 2, headers)
 
         width = max(len(name) for name in pages) + 2
         print(f"gunicorn {workers} workers, {concurrency} clients, {requests} requests per URL")
         print(f"{'URL':<{width}}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'cost vs baseline':>18}")
         baseline = None
+        shares = {}
         for name, path in pages.items():
-            seconds, latencies = fetch_many(port, path, requests, concurrency)
+            seconds, latencies = fetch_many(port, path, requests, concurrency, headers if baseline else None)
             rate = len(latencies) / seconds
             baseline = baseline or rate
+            shares[name] = rate / baseline
             p95 = statistics.quantiles(latencies, n=20)[-1]
             print(f"{name:<{width}}{rate:>9.0f}{statistics.median(latencies) * 1000:>11.1f}"
                   f"{p95 * 1000:>9.1f}{baseline / rate:>17.1f}x")
+        return shares
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 if __name__ == "__main__":
+    os.chdir(ROOT)
     main()
 
 

@@ -69,3 +69,15 @@ def timeline(budget, now: datetime | None = None) -> list[TimelineStep]:
             is_past=current != Phase.UPCOMING and order.index(phase) < order.index(current),
         ))
     return steps
+
+
+def next_change(*, now: datetime) -> datetime | None:
+    """The next moment after ``now`` at which a live edition changes phase (one query; for ``parvis.pagecache``)."""
+    from django.db.models import Min, Q
+
+    from .models import BudgetPage
+
+    dates = BudgetPage.objects.live().aggregate(
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for _phase, field in PHASE_STARTS}
+    )
+    return min(filter(None, dates.values()), default=None)

@@ -19,6 +19,8 @@ from home.models import hex_colour
 
 from .blocks import CouncilNewsBlock
 from .forms import CouncilContactForm, FindCouncilForm
+from parvis.pagecache.shared import remembered
+
 from .participations import current_participations
 from .territory import normalise_street, postcode_validator
 
@@ -234,21 +236,25 @@ class CouncilPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             members=self.members.select_related("photo"),
-            participations=current_participations(self.council),
-            contact_form=CouncilContactForm(),
+            # Open participations change with content or the clock only: kept until then (parvis.pagecache).
+            participations=remembered(
+                request, f"council-participations:{self.council_id}", lambda: current_participations(self.council)
+            ),
         )
         return context
 
     @path("contact/", name="contact")
     def contact(self, request):
-        """Residents' messages: validate, hand them to the service, come back to the form."""
+        """Residents' messages: the page with the form (GET); validate, hand them to the service, come back."""
         from parvis.http import client_ip
 
         from .services import TooManyMessages, contact_council  # services import this module
 
         back_to_form = HttpResponseRedirect(self.url + "#contact")
-        if request.method != "POST" or not self.council.email:
+        if not self.council.email:
             return back_to_form
+        if request.method != "POST":
+            return self.render(request, context_overrides={"contact_form": CouncilContactForm()})
         form = CouncilContactForm(request.POST)
         if form.is_valid():
             try:

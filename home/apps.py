@@ -6,3 +6,8 @@ class HomeConfig(AppConfig):
     name = "home"
     label = "home"
     verbose_name = _("Site and content")
+
+    def ready(self):
+        from parvis.pagecache import purge
+
+        purge.connect()  # anonymous visitors' cached pages follow content changes

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,7 +13,9 @@ from home import views as home_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token, so that every page's language switcher can be served from the page cache:
+    # a forged request could only change a visitor's display language, as a link to a translated page does.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("vote/", include("voting.urls")),

@@ -1,5 +1,7 @@
 """A contest's phase, computed from its dates and state — never stored."""
 
+from datetime import datetime
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -34,3 +36,21 @@ def contest_phase(contest, now=None) -> Phase:
     except ObjectDoesNotExist:
         return Phase.CLOSED
     return Phase.COUNTED if result.proclaimed_at is None else Phase.PROCLAIMED
+
+
+def next_change(*, now) -> datetime | None:
+    """The next moment after ``now`` at which some contest's phase changes by the clock (one query).
+
+    Opening and closing change the phase at their date; a proclamation is
+    recorded by a task (``proclaim_due_contests``) soon after ``proclaims_at``,
+    and that write purges cached pages itself. Pages cached before a change
+    must expire at it (``parvis.pagecache``).
+    """
+    from django.db.models import Min, Q
+
+    from .models import Contest
+
+    dates = Contest.objects.filter(sealed_at__isnull=False).aggregate(
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in ("opens_at", "closes_at", "proclaims_at")}
+    )
+    return min(filter(None, dates.values()), default=None)

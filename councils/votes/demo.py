@@ -116,8 +116,10 @@ def _count(contest: Contest) -> None:
     counting.count_contest(contest=contest)
 
 
-def _election(index: ConsultationIndexPage, roll: VoterRoll, councils: dict[str, Council]) -> ElectionPage:
-    """Three councils, four candidates each, voting open for eleven more days, a few votes already in."""
+def _election(index: ConsultationIndexPage, roll: VoterRoll, councils: dict[str, Council], candidates=None) -> ElectionPage:
+    """Three councils, four candidates each (or ``candidates``: {council slug: [(name, statement)]}),
+    voting open for eleven more days, a few votes already in."""
+    candidates = candidates or {slug: list(zip(names, STATEMENTS, strict=True)) for slug, names in CANDIDATES.items()}
     existing = index.get_children().filter(slug="elections-conseils-2027").first()
     if existing:
         return existing.specific
@@ -133,13 +135,14 @@ def _election(index: ConsultationIndexPage, roll: VoterRoll, councils: dict[str,
         proclaims_at=now + timedelta(days=12),
         roll=roll,
         threshold=2,
-        council_seats=[ElectionCouncil(council=councils[slug], seats=3) for slug in CANDIDATES],
+        council_seats=[ElectionCouncil(council=councils[slug], seats=3) for slug in candidates],
         trustees=[ElectionTrustee(name=name, user=user) for name, user in zip(TRUSTEES, _trustee_users(), strict=True)],
     )
     index.add_child(instance=election)
     election.save_revision().publish()
-    for colour, (slug, names) in zip(PALETTE, CANDIDATES.items(), strict=False):
-        for name, statement in zip(names, STATEMENTS, strict=True):
+    for number, (slug, entries) in enumerate(candidates.items()):
+        colour = PALETTE[number % len(PALETTE)]
+        for name, statement in entries:
             candidate = Candidate.objects.create(
                 election=election, council=councils[slug], name=name, statement=statement,
                 photo=placeholder_image(name, colour, size=(400, 400)), status=Candidate.Status.PENDING,
@@ -245,8 +248,11 @@ def _past_consultation(index, roll, councils) -> ConsultationPage:
 
 
 @transaction.atomic
-def load() -> ConsultationIndexPage:
-    """The votes section of the demo town: an election in progress and two consultations; return the index."""
+def load(*, candidates=None) -> ConsultationIndexPage:
+    """The votes section of the demo town: an election in progress and two consultations; return the index.
+
+    ``candidates`` ({council slug: [(name, statement)]}) replaces the election's three councils of four.
+    """
     home = HomePage.objects.get()
     index = _child(
         home, ConsultationIndexPage, "consultations", title="Votes et consultations", show_in_menus=True,
@@ -258,7 +264,7 @@ def load() -> ConsultationIndexPage:
     for slug, population in POPULATION.items():
         Council.objects.filter(slug=slug, population__isnull=True).update(population=population)
     roll = _roll()
-    _election(index, roll, councils)
+    _election(index, roll, councils, candidates)
     _sealed_consultation(index, councils)
     _past_consultation(index, roll, councils)
     return index

@@ -14,8 +14,11 @@ def main_menu(context):
     current = context.get("page")
     items = []
     if site is not None:
-        root = site.root_page
-        for page in root.get_children().live().public().in_menu().order_by("path"):
+        # Kept between requests by parvis.pagecache.shared (until content changes); read once otherwise.
+        menu = getattr(request, "_parvis_menu", None)
+        if menu is None:
+            menu = request._parvis_menu = list(site.root_page.get_children().live().public().in_menu().order_by("path"))
+        for page in menu:
             items.append(
                 {
                     "page": page,

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "voting",
     "volunteering",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",  # purges a reverse proxy in front when WAGTAILFRONTENDCACHE is set
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "parvis.pagecache.middleware.PageCacheMiddleware",  # after the language is known, before CSRF and sessions
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,6 +162,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-vote-notices": {"task": "councils.tasks.send_vote_notices", "schedule": 300.0},
     "announce-budget-phases": {"task": "budget.tasks.announce_budget_phases", "schedule": 300.0},
 }
+
+# Anonymous visitors' page cache (parvis/pagecache): a bounded in-process cache here, Redis in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+              "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
+PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300"))}
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

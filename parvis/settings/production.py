@@ -4,7 +4,7 @@ Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_UR
 (Redis). Optional: REDIS_URL (cache, defaults to the broker), EMAIL_HOST,
 EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
 DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, WAGTAILADMIN_BASE_URL, MEDIA_ROOT,
-TRUSTED_PROXY_COUNT.
+TRUSTED_PROXY_COUNT, PAGE_CACHE_SECONDS, FRONTEND_CACHE_PURGE_URL.
 See the README for a complete example.
 """
 
@@ -53,7 +53,23 @@ CACHES = {
             "socket_connect_timeout": 2,
             "socket_timeout": 2,
         },
-    }
+    },
+    # Anonymous visitors' pages (parvis/pagecache), same Redis: bounded by their lifetime (PAGE_CACHE_SECONDS,
+    # at most until the next phase change) and by the site's pages (only existing pages, without query string).
+    "pages": {
+        "BACKEND": "parvis.cache.ResilientRedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", CELERY_BROKER_URL),
+        "KEY_PREFIX": "pages",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
+    # Wagtail looks image renditions up here before the database (one query less per page with pictures).
+    "renditions": {
+        "BACKEND": "parvis.cache.ResilientRedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", CELERY_BROKER_URL),
+        "KEY_PREFIX": "renditions",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
 }
 # Sessions live in the database only (one indexed read per request): a resident stays logged
 # in while Redis is down, and a logout can never be undone by a cache that comes back stale.
@@ -84,6 +100,17 @@ SESSION_COOKIE_HTTPONLY = True
 # no header. See parvis.http.client_ip.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# A reverse proxy or CDN in front (deploy/varnish.vcl): anonymous pages are sent "public, s-maxage=…"
+# and purged on publishing by PURGE requests to FRONTEND_CACHE_PURGE_URL (e.g. http://127.0.0.1:6081).
+PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300"))}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -12,7 +12,12 @@ DEBUG = False
 SECRET_KEY = "parvis-tests-only"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Off by default, so other tests see every change at once; tests/parvis/test_page_cache.py turns it on.
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
+}
+PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 0, "SHARED": False}
 # A real worker started by tests/test_celery_worker.py reads its broker and mail
 # backend from the environment; the test process itself runs tasks inline.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

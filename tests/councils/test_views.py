@@ -133,6 +133,10 @@ def test_no_contact_form_without_a_council_address(client, loire):
     assert mail.outbox == []
 
 
-def test_the_contact_route_only_takes_posts(client, tilleuls):
-    response = client.get(tilleuls.url + "contact/")
-    assert response.status_code == 302 and response["Location"].endswith("#contact")
+def test_the_contact_form_has_its_own_page_so_the_council_page_holds_no_csrf_token(client, tilleuls):
+    page = client.get(tilleuls.url).content.decode()
+    assert 'name="message"' not in page and "csrfmiddlewaretoken" not in page
+    assert f'href="{tilleuls.url}contact/#contact"' in page
+
+    form = client.get(tilleuls.url + "contact/").content.decode()
+    assert 'name="message"' in form and "csrfmiddlewaretoken" in form

@@ -80,7 +80,7 @@ def test_a_residents_own_pages_and_refused_forms_pass_axe(phone, demo, axe):
     phone.locator("#id_password").press("Enter")
     if violations := blocking_violations(axe, phone):
         failures["account deletion refused"] = violations
-    phone.goto(demo + "/conseils-de-quartier/les-tilleuls/")
+    phone.goto(demo + "/conseils-de-quartier/les-tilleuls/contact/")
     phone.get_by_role("button", name="Envoyer le message").click()  # an empty message, refused
     if violations := blocking_violations(axe, phone):
         failures["contact form refused"] = violations

@@ -23,11 +23,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--admin-username", default="admin")
+        parser.add_argument(
+            "--election-day", action="store_true",
+            help="The town at election-day size: 8 councils, 135 candidates, 500 ideas, 500 missions, 200 articles.",
+        )
 
-    def handle(self, *args, admin_username, **options):
-        for loader in DEMO_LOADERS:
-            loader()
+    def handle(self, *args, admin_username, election_day, **options):
+        if election_day:
+            self._election_day()
+        else:
+            for loader in DEMO_LOADERS:
+                loader()
         self._admin(admin_username)
+
+    def _election_day(self) -> None:
+        from home import demo_election_day as big
+        from councils.votes import demo as votes_demo
+
+        home_demo.load()
+        councils_demo.load()
+        big.councils()  # before the election, which runs in all eight councils
+        votes_demo.load(candidates=big.candidates())
+        # No campaign kits: 135 of them take minutes to render, and no public page shows them.
+        for loader in (budget_demo.load, volunteering_demo.load, big.ideas, big.missions, big.articles):
+            loader()
 
     def _admin(self, username: str) -> None:
         User = get_user_model()

@@ -1,0 +1,15 @@
+"""A page cache for anonymous visitors, and the headers a reverse proxy or CDN needs.
+
+Wagtail has no page cache of its own and wagtail-cache (3.0) requires
+Wagtail < 8, so this wires Django's cache framework to Wagtail:
+
+- ``middleware.PageCacheMiddleware`` serves and stores whole responses to
+  anonymous GET requests, keyed by scheme, host, language and path;
+- ``purge`` forgets every cached page when content changes (a new
+  *generation*), and tells the reverse proxy (``wagtail.contrib.frontend_cache``);
+- ``boundaries`` bounds each entry's lifetime by the next phase change of
+  anything on the site (a vote opening at 11:03 shows as open at 11:03).
+
+Settings: ``PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 300}``; 0
+seconds turns the cache off (headers stay correct).
+"""
