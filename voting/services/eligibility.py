@@ -29,9 +29,14 @@ def other_rules_refusal(*, contest: Contest, user) -> str | None:
 
 
 def is_verified_resident(user) -> bool:
-    """An active account whose e-mail address is confirmed (when accounts confirm e-mails)."""
+    """An active account whose e-mail address is confirmed (when accounts confirm e-mails), or whose identity
+    an identity provider certified (FranceConnect: such residents may have no e-mail at all)."""
+    from .roll_matching import certified_identity
+
     if not (user and user.is_authenticated and user.is_active):
         return False
+    if certified_identity(user) is not None:
+        return True
     if apps.is_installed("allauth.account"):
         from allauth.account.models import EmailAddress
 

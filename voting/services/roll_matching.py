@@ -41,8 +41,9 @@ MAX_CANDIDATES = 10
 IDENTITY_HOOK = "parvis_voting_certified_identity"
 """Wagtail hook through which an accounts app hands the engine a resident's certified identity.
 
-Register ``fn(user) -> CivilIdentity | None``: the identity an identity
-provider certified for this account (None when it has none).
+Register ``fn(user) -> CivilIdentity | dict | None``: the identity an
+identity provider certified for this account (a dict holds CivilIdentity's
+fields, so the registering app need not import the engine), or None.
 """
 
 
@@ -69,6 +70,8 @@ def certified_identity(user) -> CivilIdentity | None:
         return None
     for provider in hooks.get_hooks(IDENTITY_HOOK):
         identity = provider(user)
+        if isinstance(identity, dict):
+            identity = CivilIdentity(**identity)
         if identity is not None:
             return identity
     return None
@@ -202,20 +205,25 @@ def prove_roll_membership_by_identity(*, contest: Contest, user, identity: Civil
     if existing:
         return existing
     matches = identity_matches(contest=contest, identity=identity)
+    if len(matches) != 1:
+        raise identity_refusal(identity, several=len(matches) > 1)
+    return _link(contest=contest, user=user, entry=matches[0])
+
+
+def identity_refusal(identity: CivilIdentity, *, several: bool) -> RollMatchFailed:
+    """Why a certified identity found no single roll entry, and what to do instead."""
     who = {
         "provider": identity.provider,
         "name": f"{identity.birth_name.upper()} {identity.given_names}".strip(),
         "born": formats.date_format(identity.birth_date, "SHORT_DATE_FORMAT"),
     }
-    if not matches:
-        raise RollMatchFailed(_(
-            "Your %(provider)s identity (%(name)s, born on %(born)s) is not on this vote's electoral roll as it is "
-            "written. The roll may spell your name differently: prove that you are on it with the details of your "
-            "voter card below."
-        ) % who)
-    if len(matches) > 1:
-        raise RollMatchFailed(_(
+    if several:
+        return RollMatchFailed(_(
             "Several voters on the roll share your %(provider)s identity (%(name)s, born on %(born)s), so we cannot "
             "tell which one is you. Prove that you are on the roll with the details of your voter card below."
         ) % who)
-    return _link(contest=contest, user=user, entry=matches[0])
+    return RollMatchFailed(_(
+        "Your %(provider)s identity (%(name)s, born on %(born)s) is not on this vote's electoral roll as it is "
+        "written. The roll may spell your name differently: prove that you are on it with the details of your "
+        "voter card below."
+    ) % who)
