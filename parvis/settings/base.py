@@ -8,6 +8,7 @@ default (SQLite, Celery tasks run inline) needs no variable at all.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -209,6 +210,7 @@ SOCIALACCOUNT_EMAIL_REQUIRED = False  # FranceConnect certifies the person; resi
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_STORE_TOKENS = False  # only the ID token, in the session, for the logout's id_token_hint
 FRANCECONNECT_CLIENT_ID = os.environ.get("FRANCECONNECT_CLIENT_ID", "")
+FRANCECONNECT_SERVER_URL = os.environ.get("FRANCECONNECT_SERVER_URL", "https://fcp-low.integ01.dev-franceconnect.fr/api/v2")
 SOCIALACCOUNT_PROVIDERS = {
     "franceconnect": {
         "APPS": [{
@@ -217,9 +219,7 @@ SOCIALACCOUNT_PROVIDERS = {
             "client_id": FRANCECONNECT_CLIENT_ID,
             "secret": os.environ.get("FRANCECONNECT_CLIENT_SECRET", ""),
             "settings": {
-                "server_url": os.environ.get(
-                    "FRANCECONNECT_SERVER_URL", "https://fcp-low.integ01.dev-franceconnect.fr/api/v2"
-                ),
+                "server_url": FRANCECONNECT_SERVER_URL,
                 "token_auth_method": "client_secret_post",
             },
         }] if FRANCECONNECT_CLIENT_ID else [],
@@ -242,6 +242,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_CLIENT_IP_CALLABLE = "parvis.http.client_ip"  # the same address for axes and our own per-address limits
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _inline_style_hash(template: Path) -> str:
@@ -281,7 +286,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": ["https:"],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The FranceConnect button posts here, then is redirected there: browsers hold redirects to form-action.
+        "form-action": [SELF, *([_origin(FRANCECONNECT_SERVER_URL)] if FRANCECONNECT_CLIENT_ID else [])],
         "frame-ancestors": [NONE],
     },
 }

@@ -1,5 +1,6 @@
 """Starting the real test OpenID Connect provider (tests/oidc_provider) and walking a browser's redirects through it."""
 
+import copy
 import json
 import os
 import socket
@@ -40,6 +41,13 @@ class Provider:
             "SCOPE": SCOPE,
             "AUTH_PARAMS": {"acr_values": "eidas1"},
         }}
+
+
+    def allow_in_csp(self, settings) -> None:
+        """What parvis/settings/base.py does for FRANCECONNECT_SERVER_URL: the button's redirect passes form-action."""
+        policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+        policy["DIRECTIVES"]["form-action"] = [*policy["DIRECTIVES"]["form-action"], self.url.removesuffix("/o")]
+        settings.CONTENT_SECURITY_POLICY = policy
 
 
 def _free_port() -> int:
