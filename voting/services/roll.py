@@ -9,7 +9,6 @@ prove they are on it through :mod:`.roll_matching`.
 
 import csv
 import hashlib
-import io
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -23,10 +22,6 @@ from .roll_matching import prove_roll_membership  # noqa: F401  (its historical 
 
 MAX_REPORTED_ERRORS = 200
 BATCH_SIZE = 5000
-
-
-def _rows(raw: io.BufferedIOBase):
-    return read_rows(raw)
 
 
 def _entry(roll: VoterRoll, fields: dict) -> RollEntry:
@@ -93,7 +88,7 @@ def import_roll(*, roll: VoterRoll) -> VoterRoll:
     rows = 0
     try:
         with roll.source_file.open("rb") as raw:
-            for line, fields in _rows(raw):
+            for line, fields in read_rows(raw):
                 if isinstance(fields, RowError):
                     error_count += 1
                     if len(errors) < MAX_REPORTED_ERRORS:
@@ -123,7 +118,7 @@ def import_roll(*, roll: VoterRoll) -> VoterRoll:
         batch: list[RollEntry] = []
         done = 0
         with roll.source_file.open("rb") as raw:
-            for _line, fields in _rows(raw):
+            for _line, fields in read_rows(raw):
                 batch.append(_entry(roll, fields))
                 if len(batch) == BATCH_SIZE:
                     RollEntry.objects.bulk_create(batch)
