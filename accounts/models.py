@@ -59,3 +59,34 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+class CertifiedIdentity(models.Model):
+    """The civil identity an identity provider (FranceConnect) certified for an account, at its last sign-in.
+
+    Kept to find the resident on electoral rolls without typing
+    (``voting.services.roll_matching``): birth name, every given name, birth
+    date and birthplace as FranceConnect's "identité pivot" gives them.
+    Refreshed at each FranceConnect sign-in; deleted with the account.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certified_identity")
+    provider = models.CharField(_("identity provider"), max_length=30)
+    subject = models.CharField(_("identifier at the provider"), max_length=255)
+    birth_name = models.CharField(_("birth name"), max_length=150)
+    given_names = models.CharField(_("given names"), max_length=200)
+    birth_date = models.DateField(_("birth date"))
+    birthplace = models.CharField(
+        _("birthplace (INSEE code)"), max_length=10, blank=True, help_text=_("Empty for people born abroad.")
+    )
+    gender = models.CharField(_("gender"), max_length=20, blank=True)
+    usage_name = models.CharField(_("usage name"), max_length=150, blank=True)
+    certified_at = models.DateTimeField(_("certified at"))
+
+    class Meta:
+        verbose_name = _("certified identity")
+        verbose_name_plural = _("certified identities")
+        constraints = [models.UniqueConstraint(fields=["provider", "subject"], name="one_account_per_certified_identity")]
+
+    def __str__(self):
+        return f"{self.birth_name} {self.given_names}"

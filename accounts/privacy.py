@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from .models import Profile
+from .models import CertifiedIdentity, Profile
 
 EXPORT_HOOK = "parvis_export_personal_data"
 ERASE_HOOK = "parvis_erase_personal_data"
@@ -76,6 +76,9 @@ def export_personal_data(user) -> dict:
         },
         "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
         "profile": _profile_data(Profile.objects.filter(user=user).select_related("council").first()),
+        "certified_identity": CertifiedIdentity.objects.filter(user=user).values(
+            "provider", "birth_name", "given_names", "birth_date", "birthplace", "gender", "usage_name", "certified_at"
+        ).first(),
         "login_records": [
             {"at": record.attempt_time, "ip_address": record.ip_address, "user_agent": record.user_agent}
             for model in LOGIN_RECORDS

@@ -1,7 +1,8 @@
 """Importing electoral rolls of growing size: rows/s and peak memory, against csv.reader.
 
     .venv/bin/python bench/roll_import.py [--rows 1200000] [--sizes 100000,400000,1200000]
-                                         [--encoding utf-8|latin-1] [--reimport | --no-reimport] [--keep-db]
+                                         [--encoding utf-8|latin-1|cp1252] [--layout short|reu]
+                                         [--reimport | --no-reimport] [--keep-db]
 
 Method. For each size, a roll CSV is generated on the fly into a temporary
 file: the columns towns get from their electoral software
@@ -9,7 +10,10 @@ file: the columns towns get from their electoral software
 and given names with accents (compound given names, particles, apostrophes),
 DD/MM/YYYY birth dates, polling stations and addresses; ``--encoding
 latin-1`` writes the Latin-1 variant (names restricted to Latin-1
-characters), which the importer detects after a failed UTF-8 pass.
+characters), ``--encoding cp1252`` the Windows-1252 one (with œ and ’),
+which the importer tells apart after a failed UTF-8 pass. ``--layout reu``
+writes the national register's extract instead: its 26 columns (birth and
+usage names, birthplace, the address in parts…), most of which are ignored.
 
 Each measurement runs in its own subprocess so ``ru_maxrss`` (peak RSS) is
 that step's alone:
@@ -67,6 +71,15 @@ FAMILY = [
     "Éluard", "Ozanne", "Vallée", "Boulanger", "Rousseau", "Faure", "André", "Fontaine", "Chevalier",
 ]
 FAMILY_UTF8_ONLY = ["Nguyễn", "Œuvrard", "Cœurdacier", "Trần", "Łukasiewicz", "Ørsted"]
+FAMILY_CP1252_ONLY = ["Œuvrard", "Cœurdacier", "D’Ornano", "L’Hermitte"]
+REU_HEADER = [
+    "Code du département", "Libellé du département", "Code de la commune", "Libellé de la commune",
+    "Code du bureau de vote", "Libellé du bureau de vote", "Numéro d'ordre dans le bureau de vote", "Type de liste",
+    "Nom de naissance", "Nom d'usage", "Prénoms", "Sexe", "Date de naissance", "Code de la commune de naissance",
+    "Libellé de la commune de naissance", "Code du pays de naissance", "Libellé du pays de naissance", "Nationalité",
+    "Numéro de voie", "Type et libellé de voie", "Complément 1", "Complément 2", "Lieu-dit", "Code postal", "Commune",
+    "Pays",
+]
 GIVEN = [
     "Marie", "Jean", "Pierre", "Michel", "André", "Hélène", "Françoise", "Élodie", "Zoé", "Léa", "Chloé",
     "Noémie", "Anaïs", "Maëlle", "Gaëtan", "Raphaël", "Loïc", "Jérôme", "Frédéric", "Cécile", "Benoît",
@@ -79,16 +92,16 @@ STREETS = [
 ]
 
 
-def write_roll(path: Path, rows: int, encoding: str, seed: int) -> int:
+def write_roll(path: Path, rows: int, encoding: str, seed: int, layout: str = "short") -> int:
     """Write a roll of ``rows`` voters; return its size in bytes."""
     rng = random.Random(seed)
-    family = FAMILY + (FAMILY_UTF8_ONLY if encoding.startswith("utf") else [])
+    family = FAMILY + (FAMILY_UTF8_ONLY if encoding.startswith("utf") else FAMILY_CP1252_ONLY if encoding == "cp1252" else [])
     origin = date(1925, 1, 1)
     span = (date(2008, 12, 31) - origin).days
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(HEADER)
-        for _ in range(rows):
+        writer.writerow(REU_HEADER if layout == "reu" else HEADER)
+        for order in range(rows):
             name = rng.choice(family).upper() if rng.random() < 0.3 else rng.choice(family)
             given = rng.choice(GIVEN)
             if rng.random() < 0.35:
@@ -97,6 +110,15 @@ def write_roll(path: Path, rows: int, encoding: str, seed: int) -> int:
             station = f"{rng.randrange(1, 60):03d}"
             postcode = rng.choice(("49000", "49100", "49130", "44000", "75011"))
             address = f"{rng.randrange(1, 250)} {rng.choice(STREETS)}"
+            if layout == "reu":
+                number, street = address.split(" ", 1)
+                usage = rng.choice(family) if rng.random() < 0.3 else ""
+                writer.writerow([
+                    "49", "MAINE-ET-LOIRE", "49007", "Angers", station, f"Bureau {station}", order + 1, "LP", name, usage,
+                    given, rng.choice("FM"), born.strftime("%d/%m/%Y"), f"{rng.randrange(1000, 96000):05d}", "", "99100",
+                    "FRANCE", "Française", number, street, "", "", "", postcode, "ANGERS", "FRANCE",
+                ])
+                continue
             writer.writerow([name, given, born.strftime("%d/%m/%Y"), station, postcode, address])
     return path.stat().st_size
 
@@ -166,7 +188,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_200_000, help="largest roll; default sizes are 1/12, 1/3, 1")
     parser.add_argument("--sizes", help="comma-separated row counts (overrides --rows)")
-    parser.add_argument("--encoding", choices=["utf-8", "latin-1"], default="utf-8")
+    parser.add_argument("--encoding", choices=["utf-8", "latin-1", "cp1252"], default="utf-8")
+    parser.add_argument("--layout", choices=["short", "reu"], default="short",
+                        help="short: nom;prenoms;…; reu: the national register's 26-column extract")
     parser.add_argument("--reimport", action=argparse.BooleanOptionalAction, default=True,
                         help="also time a second upload of the same file into the same roll")
     parser.add_argument("--keep-db", action="store_true")
@@ -190,14 +214,14 @@ def main() -> None:
     me = str(Path(__file__).resolve())
     try:
         migrate(env)
-        print(f"encoding {args.encoding}; each step in its own process; peak = ru_maxrss, "
+        print(f"encoding {args.encoding}, layout {args.layout}; each step in its own process; peak = ru_maxrss, "
               "growth = peak during the timed step minus RSS before it")
         print(f"{'rows':>10}  {'step':<28}{'seconds':>9}{'rows/s':>10}{'cost':>8}{'peak MiB':>10}{'growth MiB':>12}")
         growths = []
         for size in sizes:
             path = work / f"roll_{size}.csv"
             start = time.perf_counter()
-            nbytes = write_roll(path, size, args.encoding, seed=size)
+            nbytes = write_roll(path, size, args.encoding, seed=size, layout=args.layout)
             print(f"{size:>10,}  (generated {nbytes / 2**20:.0f} MiB in {time.perf_counter() - start:.1f} s)")
             common = ["--csv", str(path), "--rows", str(size), "--encoding", args.encoding]
             base = run_json(env, [me, "--step", "csv", *common], timeout=3600)

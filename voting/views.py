@@ -31,6 +31,7 @@ from .services.trustees import submit_answer, trustee_task
 from .services.eligibility import ballot_status
 from .services.record import build_record
 from .services.roll import prove_roll_membership
+from .services.roll_matching import certified_identity, prove_roll_membership_by_identity
 
 
 def _sealed_contest(pk: int) -> Contest:
@@ -65,6 +66,7 @@ def ballot_context(request, contest: Contest) -> dict:
         "status": status,
         "phases": Phase,
         "roll_form": RollProofForm(prefix=f"roll{contest.pk}") if status.needs_roll_proof else None,
+        "identity": certified_identity(request.user) if status.needs_roll_proof else None,
         "next": request.get_full_path(),
     }
 
@@ -73,12 +75,31 @@ def ballot_context(request, contest: Contest) -> dict:
 @login_required
 def prove_roll(request, pk):
     contest = _sealed_contest(pk)
+    if request.POST.get("proof") == IDENTITY_PROOF:
+        return _prove_roll_by_identity(request, contest)
     form = RollProofForm(request.POST, prefix=f"roll{contest.pk}")
     if not form.is_valid():
         messages.error(request, _("Fill in your family name, birth date and polling station or postcode."))
         return _back(request, contest)
     try:
         prove_roll_membership(contest=contest, user=request.user, source=client_ip(request), **form.cleaned_data)
+    except VotingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You are on the electoral roll: you can now vote."))
+    return _back(request, contest)
+
+
+IDENTITY_PROOF = "identity"  # the ``proof`` of the one-button form: "find me from my certified identity"
+
+
+def _prove_roll_by_identity(request, contest: Contest):
+    identity = certified_identity(request.user)
+    if identity is None:
+        messages.error(request, _("Sign in with FranceConnect to be found on the roll without typing."))
+        return _back(request, contest)
+    try:
+        prove_roll_membership_by_identity(contest=contest, user=request.user, identity=identity)
     except VotingError as error:
         messages.error(request, error.message)
     else:

@@ -24,6 +24,7 @@ from voting.services.audit import log
 from voting.services.casting import cast_ballot
 from voting.services.eligibility import ballot_status
 from voting.services.roll import prove_roll_membership
+from voting.services.roll_matching import CivilIdentity, prove_roll_membership_by_identity
 
 from ..models import Council
 from . import eligibility
@@ -111,6 +112,15 @@ def prove_roll(*, consultation: ConsultationPage, user, family_name: str, birth_
     for contest in _open_contests(consultation):
         prove_roll_membership(contest=contest, user=user, family_name=family_name, birth_date=birth_date, place=place,
                               source=source)
+    problem = eligibility.refusal(consultation, user)
+    if problem:
+        raise NotEligible(problem)
+
+
+def prove_roll_by_identity(*, consultation: ConsultationPage, user, identity: CivilIdentity) -> None:
+    """As ``prove_roll``, from the resident's certified identity (FranceConnect) instead of typed details."""
+    for contest in _open_contests(consultation):
+        prove_roll_membership_by_identity(contest=contest, user=user, identity=identity)
     problem = eligibility.refusal(consultation, user)
     if problem:
         raise NotEligible(problem)

@@ -27,6 +27,7 @@ from voting.notify import tell_trustees
 from voting.services import ceremony, counting, setup
 from voting.services.audit import log
 from voting.services.roll import prove_roll_membership
+from voting.services.roll_matching import CivilIdentity, identity_matches, identity_refusal, prove_roll_membership_by_identity
 
 from .eligibility import roll_stations
 from .models import Candidate, ElectionBallot, ElectionPage
@@ -225,6 +226,28 @@ def find_my_ballot(*, election: ElectionPage, user, family_name: str, birth_date
             continue
         return ballot
     raise failure
+
+
+def find_my_ballot_by_identity(*, election: ElectionPage, user, identity: CivilIdentity) -> ElectionBallot:
+    """Find the voter's council ballot from their certified identity (FranceConnect), with nothing typed.
+
+    Every council's roll is searched; the identity must designate exactly one
+    entry across them all (homonyms in two councils are not guessed between),
+    else the refusal explains and the typed proof remains.
+    """
+    known = ballot_of(election=election, user=user)
+    if known is not None:
+        return known
+    ballots = [ballot for ballot in election.ballot_rows() if ballot.contest.is_sealed]
+    if not ballots or contest_phase(ballots[0].contest) is not Phase.OPEN:
+        raise VoteNotOpen()
+    found = [(ballot, identity_matches(contest=ballot.contest, identity=identity)) for ballot in ballots]
+    found = [(ballot, matches) for ballot, matches in found if matches]
+    if len(found) != 1 or len(found[0][1]) != 1:
+        raise identity_refusal(identity, several=bool(found))
+    ballot = found[0][0]
+    prove_roll_membership_by_identity(contest=ballot.contest, user=user, identity=identity)
+    return ballot
 
 
 @dataclass

@@ -21,6 +21,7 @@ from voting.phases import Phase, contest_phase
 from voting.services import counting
 from voting.services.casting import find_receipt
 from voting.services.eligibility import is_verified_resident
+from voting.services.roll_matching import certified_identity
 from voting.views import ballot_context
 
 from ..models import Council
@@ -33,6 +34,13 @@ ROLL_PREFIX = "roll"
 
 def _back(page, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{page.url}#{anchor}")
+
+
+def _posted_identity(request):
+    """The certified identity, when the one-button form ("find me from my FranceConnect identity") was posted."""
+    if request.POST.get("proof") != "identity":
+        return None
+    return certified_identity(request.user)
 
 
 # --- Elections -------------------------------------------------------------------------------------------------
@@ -62,6 +70,7 @@ def election_context(request, page: ElectionPage) -> dict:
         "my_ballot": my_ballot,
         "needs_login": phase is Phase.OPEN and not user.is_authenticated,
         "roll_form": RollProofForm(prefix=ROLL_PREFIX) if phase is Phase.OPEN and user.is_authenticated and not my_ballot else None,
+        "identity": certified_identity(user) if phase is Phase.OPEN and not my_ballot else None,
         "any_proclaimed": any(contest_phase(contest) is Phase.PROCLAIMED for contest in page.contests()),
     }
     if my_ballot is not None:
@@ -109,12 +118,16 @@ def find_my_ballot(request, page: ElectionPage):
         return HttpResponseNotAllowed(["POST"])
     if not request.user.is_authenticated:
         return redirect_to_login(page.url)
+    identity = _posted_identity(request)
     form = RollProofForm(request.POST, prefix=ROLL_PREFIX)
-    if not form.is_valid():
+    if identity is None and not form.is_valid():
         messages.error(request, _("Fill in your family name, birth date and polling station or postcode."))
         return _back(page, "vote")
     try:
-        ballot = elections.find_my_ballot(election=page, user=request.user, source=client_ip(request), **form.cleaned_data)
+        if identity is not None:
+            ballot = elections.find_my_ballot_by_identity(election=page, user=request.user, identity=identity)
+        else:
+            ballot = elections.find_my_ballot(election=page, user=request.user, source=client_ip(request), **form.cleaned_data)
     except VotingError as error:
         messages.error(request, error.message)
     else:
@@ -161,6 +174,7 @@ def consultation_context(request, page: ConsultationPage) -> dict:
         "territory": page.territory(),
         "ballot_form": ConsultationBallotForm(contests=status["to_answer"]) if can_vote else None,
         "roll_form": RollProofForm(prefix=ROLL_PREFIX) if status["needs_roll_proof"] else None,
+        "identity": certified_identity(request.user) if status["needs_roll_proof"] else None,
         "council_turnout": consultations.council_turnout(page) if all_proclaimed else None,
         "all_proclaimed": all_proclaimed,
     }
@@ -171,12 +185,16 @@ def consultation_prove_roll(request, page: ConsultationPage):
         return HttpResponseNotAllowed(["POST"])
     if not request.user.is_authenticated:
         return redirect_to_login(page.url)
+    identity = _posted_identity(request)
     form = RollProofForm(request.POST, prefix=ROLL_PREFIX)
-    if not form.is_valid():
+    if identity is None and not form.is_valid():
         messages.error(request, _("Fill in your family name, birth date and polling station or postcode."))
         return _back(page, "vote")
     try:
-        consultations.prove_roll(consultation=page, user=request.user, source=client_ip(request), **form.cleaned_data)
+        if identity is not None:
+            consultations.prove_roll_by_identity(consultation=page, user=request.user, identity=identity)
+        else:
+            consultations.prove_roll(consultation=page, user=request.user, source=client_ip(request), **form.cleaned_data)
     except VotingError as error:
         messages.error(request, error.message)
     else:

@@ -8,6 +8,7 @@ default (SQLite, Celery tasks run inline) needs no variable at all.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",  # FranceConnect (accounts/franceconnect)
     "axes",
     "csp",
     "django.contrib.admin",
@@ -209,6 +211,32 @@ ACCOUNT_PREVENT_ENUMERATION = True  # a used address gets the same answer as a n
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # the sign-up address; see accounts.emails for why
 ACCOUNT_RATE_LIMITS = {"signup": "5/m/ip,50/d/ip"}  # allauth also limits failed logins per address
+# Sign in with FranceConnect (accounts/franceconnect; README, "FranceConnect"). Off until the town's
+# client id is set; FRANCECONNECT_SERVER_URL picks the platform (integration or production).
+ACCOUNT_ADAPTER = "accounts.franceconnect.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.franceconnect.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False  # FranceConnect certifies the person; residents without e-mail take part
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False  # only the ID token, in the session, for the logout's id_token_hint
+FRANCECONNECT_CLIENT_ID = os.environ.get("FRANCECONNECT_CLIENT_ID", "")
+FRANCECONNECT_SERVER_URL = os.environ.get("FRANCECONNECT_SERVER_URL", "https://fcp-low.integ01.dev-franceconnect.fr/api/v2")
+SOCIALACCOUNT_PROVIDERS = {
+    "franceconnect": {
+        "APPS": [{
+            "provider_id": "franceconnect",
+            "name": "FranceConnect",
+            "client_id": FRANCECONNECT_CLIENT_ID,
+            "secret": os.environ.get("FRANCECONNECT_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": FRANCECONNECT_SERVER_URL,
+                "token_auth_method": "client_secret_post",
+            },
+        }] if FRANCECONNECT_CLIENT_ID else [],
+        "SCOPE": ["openid", "given_name", "family_name", "birthdate", "birthplace", "gender", "preferred_username"],
+        "AUTH_PARAMS": {"acr_values": os.environ.get("FRANCECONNECT_ACR_VALUES", "eidas1")},
+    },
+}
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a shared town-hall IP never locks everyone out
@@ -224,6 +252,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_CLIENT_IP_CALLABLE = "parvis.http.client_ip"  # the same address for axes and our own per-address limits
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _inline_style_hash(template: Path) -> str:
@@ -263,7 +296,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": ["https:"],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The FranceConnect button posts here, then is redirected there: browsers hold redirects to form-action.
+        "form-action": [SELF, *([_origin(FRANCECONNECT_SERVER_URL)] if FRANCECONNECT_CLIENT_ID else [])],
         "frame-ancestors": [NONE],
     },
 }

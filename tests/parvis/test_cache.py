@@ -70,7 +70,7 @@ def test_every_known_rate_limit_key_is_strict(rf):
 
     from allauth.core.internal.ratelimit import Rate, get_cache_key
 
-    from voting.services import roll
+    from voting.services import roll_matching as roll
 
     contest, user = SimpleNamespace(pk=3), SimpleNamespace(pk=7)
     request = rf.post("/compte/login/", REMOTE_ADDR="192.0.2.1")

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from voting.models import Voter
-from voting.services.roll import MAX_ATTEMPTS, MAX_ATTEMPTS_PER_SOURCE
+from voting.services.roll_matching import MAX_ATTEMPTS, MAX_ATTEMPTS_PER_SOURCE
 
 from ..accounts.factories import make_resident
 from ..voting.factories import make_ready_roll, open_contest

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from voting.models import Contest, Option, RollEntry, Trustee, VoterRoll
-from voting.normalize import code_key, match_key
+from voting.normalize import code_key, name_key
 from voting import simulation
 from voting.crypto.dkg import TrusteeSecrets
 
@@ -48,7 +48,7 @@ def make_ready_roll(entries=None) -> VoterRoll:
     ]
     RollEntry.objects.bulk_create(
         RollEntry(roll=roll, family_name=f, given_names=g, birth_date=b, polling_station=code_key(s), postcode=p,
-                  match_name=match_key(f))
+                  match_name=name_key(f))
         for f, g, b, s, p in rows
     )
     return roll

@@ -30,7 +30,7 @@ def officer(client):
 
 def test_the_upload_page_documents_the_expected_format(client, officer):
     html = client.get(ADD).content.decode()
-    assert "nom;prenoms;date_naissance;bureau;code_postal;adresse" in html
+    assert "nom;prenoms;date_naissance;bureau;code_postal;adresse" in html and "Nom de naissance" in html
     assert "DD/MM/YYYY" in html
 
 
@@ -57,7 +57,7 @@ def test_a_bad_file_fails_and_its_page_lists_each_wrong_line(client, officer, dj
     assert roll.status == VoterRoll.Status.FAILED and not RollEntry.objects.exists()
     assert "import failed" in html
     assert "<td>6</td>" in html and "31/02/1990" in html
-    assert "<td>7</td>" in html and "Empty value in: given_names." in html
+    assert "<td>7</td>" in html and "Empty value in: Prénoms." in html
 
 
 def test_a_new_file_replaces_the_roll_through_a_new_import(client, officer, django_capture_on_commit_callbacks):

@@ -270,6 +270,20 @@ def test_the_confirmed_email_is_checked_by_the_statement_that_writes_the_vote():
     assert len(email_reads) == 1 and "INSERT INTO voting_ballot" in email_reads[0]
 
 
+def test_a_resident_whose_identity_franceconnect_certified_votes_without_an_email():
+    from accounts.identity import store_certified_identity
+
+    contest, _ = open_contest()
+    resident = make_user("fc-resident", verified=False)
+    payload = encrypted(contest, ["Oui"])[0].to_json()
+    with pytest.raises(EmailNotConfirmed):
+        cast_ballot(contest=contest, user=resident, payload=payload)
+    store_certified_identity(user=resident, provider="FranceConnect", claims={
+        "sub": "fc-123", "family_name": "MARTIN", "given_name": "Marie", "birthdate": "1980-05-17"})
+    cast_ballot(contest=contest, user=resident, payload=payload)
+    assert Ballot.objects.count() == Participation.objects.count() == 1
+
+
 def test_casting_reads_a_sealed_contest_again_before_saying_it_is_not_open():
     """A process casts into its copy of a sealed contest for a few seconds; dates an officer moves
     still count at once: the box's statement refuses after a close, and a copy saying "not yet

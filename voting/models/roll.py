@@ -46,22 +46,37 @@ class VoterRoll(models.Model):
 
 
 class RollEntry(models.Model):
-    """One registered voter. ``match_name`` is the family name without accents or case."""
+    """One registered voter, as the roll lists them.
+
+    ``family_name`` is the birth name ("Nom de naissance"), ``usage_name`` the
+    name used day to day ("Nom d'usage", e.g. a spouse's); a voter may prove
+    membership with either. ``match_name`` and ``usage_match_name`` are those
+    names as matching compares them (``voting.normalize.name_key``: no accents,
+    case, ligatures or separators). ``birthplace_code`` is the INSEE code of
+    the commune of birth, when the extract has it: it tells homonyms apart.
+    """
 
     roll = models.ForeignKey(VoterRoll, on_delete=models.CASCADE, related_name="entries")
-    family_name = models.CharField(_("family name"), max_length=150)
+    family_name = models.CharField(_("birth name"), max_length=150)
+    usage_name = models.CharField(_("usage name"), max_length=150, blank=True)
     given_names = models.CharField(_("given names"), max_length=200)
     birth_date = models.DateField(_("birth date"))
+    birthplace_code = models.CharField(_("birthplace (INSEE code)"), max_length=10, blank=True)
     polling_station = models.CharField(_("polling station"), max_length=20)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
     match_name = models.CharField(max_length=150, editable=False)
+    usage_match_name = models.CharField(max_length=150, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("roll entry")
         verbose_name_plural = _("roll entries")
         ordering = ["polling_station", "family_name", "given_names"]
-        indexes = [models.Index(fields=["roll", "match_name", "birth_date"], name="voting_roll_match_idx")]
+        indexes = [
+            models.Index(fields=["roll", "match_name", "birth_date"], name="voting_roll_match_idx"),
+            models.Index(fields=["roll", "usage_match_name", "birth_date"], name="voting_roll_usage_match_idx"),
+        ]
 
     def __str__(self):
         return f"{self.family_name} {self.given_names} ({self.polling_station})"

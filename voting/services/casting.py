@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 
 from .. import crypto
 from ..crypto.errors import DecodeError
-from ..exceptions import InvalidBallot, NotEligible, TooManyAttempts, VoteNotOpen
+from ..exceptions import EmailNotConfirmed, InvalidBallot, NotEligible, TooManyAttempts, VoteNotOpen
 from ..manifest import ballot_parameters
 from ..models import AuditedBallot, Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
 from .ballot_box import record_vote
 from .chaining import request_chaining
 from .eligibility import confirms_email, voter_for
+from .roll_matching import certified_identity
 
 MAX_BALLOT_BYTES_PER_SLOT = 700
 """A slot's ciphertext and 0/1 proof take about 400 bytes of canonical JSON; the rest bounds the overhead."""
@@ -122,8 +123,14 @@ def cast_ballot(*, contest: Contest, user, payload: str, tracker: str | None = N
     computed = hashlib.sha256(payload.encode("ascii")).hexdigest()  # payload is the canonical JSON
     if tracker is not None and tracker != computed:
         raise InvalidBallot()
-    return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now,
-                   email_of=user.pk if email_checked_on_write else None)
+    try:
+        return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now,
+                       email_of=user.pk if email_checked_on_write else None)
+    except EmailNotConfirmed:
+        # Nothing was written. A resident whose identity FranceConnect certified needs no e-mail.
+        if certified_identity(user) is None:
+            raise
+        return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now)
 
 
 MAX_AUDITS = 10

@@ -29,14 +29,18 @@ def other_rules_refusal(*, contest: Contest, user) -> str | None:
 
 
 def is_verified_resident(user) -> bool:
-    """An active account whose e-mail address is confirmed (when accounts confirm e-mails)."""
+    """An active account whose e-mail address is confirmed (when accounts confirm e-mails), or whose identity
+    an identity provider certified (FranceConnect: such residents may have no e-mail at all)."""
+    from .roll_matching import certified_identity
+
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if confirms_email():
-        from allauth.account.models import EmailAddress
+    if not confirms_email():
+        return True
+    from allauth.account.models import EmailAddress
 
-        return EmailAddress.objects.filter(user=user, verified=True).exists()
-    return True
+    # The e-mail first: most residents have one, and their check stays one query.
+    return EmailAddress.objects.filter(user=user, verified=True).exists() or certified_identity(user) is not None
 
 
 def confirms_email() -> bool:

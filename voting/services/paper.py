@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, NotReady
 from ..manifest import ballot_shape
 from ..models import Contest, PaperResult, Participation, RollEntry, Voter
-from ..normalize import code_key, match_key
+from ..normalize import code_key, name_key
 from ..phases import Phase, contest_phase
 from .audit import log
 
@@ -26,7 +26,7 @@ def station_entries(contest: Contest, station: str, family_name: str = ""):
         "family_name", "given_names", "birth_date"
     )
     if family_name:
-        entries = entries.filter(match_name__startswith=match_key(family_name))
+        entries = entries.filter(match_name__startswith=name_key(family_name))
     channels = dict(
         Participation.objects.filter(contest=contest, voter__roll_entry__in=entries).values_list(
             "voter__roll_entry_id", "channel"
