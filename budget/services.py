@@ -19,11 +19,12 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from accounts.models import Profile
+from home.dates import format_date
 from home.images import UnusableImage, check_uploaded_image
 from accounts.notifications import IDEA_REVIEWED, RESULTS_PUBLISHED, VOTE_OPENED, Message, notify
 from voting.exceptions import VotingError
@@ -44,7 +45,7 @@ SNAPSHOT_FIELDS = ("title", "description", "council", "location", "cost", "categ
 
 
 def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return format_date(moment, "datetime", english_format="DATETIME_FORMAT")
 
 
 def _full_url(budget: BudgetPage, subpage: str = "", args=()) -> str:
