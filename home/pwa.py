@@ -167,6 +167,8 @@ def service_worker_config(*, offline_url: str, icon: str, name: str) -> str:
     return json.dumps({
         "version": static_version(),
         "staticUrl": settings.STATIC_URL,
+        # Without collectstatic's hashed names (development), a cached file could hide an edited one.
+        "staticNetworkFirst": settings.DEBUG,
         "offlineUrl": offline_url,
         "shell": [static(name) for name in SHELL_STATIC] + [offline_url],
         "icon": icon,

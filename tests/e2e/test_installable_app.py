@@ -80,3 +80,41 @@ def test_private_pages_are_never_served_from_the_cache(browser, relay):
             html = page.content()
             assert "amina@example.org" not in html and "Amina" not in html and tracker not in html
             assert "Se connecter" in html  # the offline page is the anonymous one, whoever is signed in
+
+
+SHOW_PUSH = """async (payload) => {
+    self.dispatchEvent(new PushEvent("push", {data: JSON.stringify(payload)}));
+    for (let tries = 0; tries < 50; tries++) {
+        const shown = await self.registration.getNotifications({tag: payload.tag});
+        if (shown.length) {
+            const [notification] = shown;
+            return {title: notification.title, body: notification.body, tag: notification.tag,
+                    url: notification.data.url, icon: notification.icon};
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return null;
+}"""
+
+def test_the_worker_shows_push_messages_pointing_only_at_this_site(browser, demo):
+    # The contract with the push sender: {"title", "body", "url", "tag"}. (A click's window needs a real
+    # user's tap, which a test cannot give the worker; the click opens the same checked data.url.)
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    try:
+        context.grant_permissions(["notifications"], origin=demo)
+        page = context.new_page()
+        page.goto(demo + "/")
+        wait_for_the_worker(page, demo)
+        worker = context.service_workers[0]
+
+        shown = worker.evaluate(SHOW_PUSH, {"title": "Vote ouvert", "body": "Votez jusqu’au 1er décembre.",
+                                            "url": "/consultations/mediatheque/", "tag": "vote-1"})
+        foreign = worker.evaluate(SHOW_PUSH, {"title": "Piège", "body": "", "url": "https://evil.example/", "tag": "x"})
+        sneaky = worker.evaluate(SHOW_PUSH, {"title": "Piège", "body": "", "url": "//evil.example/", "tag": "y"})
+
+        assert shown["title"] == "Vote ouvert" and shown["body"] == "Votez jusqu’au 1er décembre."
+        assert shown["tag"] == "vote-1" and shown["url"] == "/consultations/mediatheque/"
+        assert "/app-icon-192.png?v=" in shown["icon"]
+        assert foreign["url"] == sneaky["url"] == "/"  # never another site
+    finally:
+        context.close()

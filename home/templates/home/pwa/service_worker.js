@@ -45,16 +45,25 @@ self.addEventListener("fetch", (event) => {
     }
     if (request.mode === "navigate") {
         // Network only; the cache answers with the offline page, never with a page it kept.
-        event.respondWith(fetch(request).catch(() => caches.match(CONFIG.offlineUrl, {cacheName: CACHE})));
+        event.respondWith(fetch(request).catch(() => caches.match(CONFIG.offlineUrl, {cacheName: CACHE})
+            .then((offline) => offline || Response.error())));
         return;
     }
     if (url.pathname.startsWith(CONFIG.staticUrl)) {
-        event.respondWith(caches.open(CACHE).then((cache) => cache.match(request).then((kept) => kept || fetch(request).then((response) => {
-            if (isCacheable(response)) {
-                cache.put(request, response.clone());
+        event.respondWith(caches.open(CACHE).then((cache) => {
+            const fromNetwork = () => fetch(request).then((response) => {
+                if (isCacheable(response)) {
+                    cache.put(request, response.clone());
+                }
+                return response;
+            });
+            if (CONFIG.staticNetworkFirst) {
+                // Development: file names carry no hash, so the network wins while there is one.
+                return fromNetwork().catch(() => cache.match(request).then((kept) => kept || Response.error()));
             }
-            return response;
-        }))));
+            // Production: hashed names never change content, so a kept copy is always right.
+            return cache.match(request).then((kept) => kept || fromNetwork());
+        }));
     }
     // Anything else (icons, media, JSON, the push endpoints): the browser's own handling.
 });
