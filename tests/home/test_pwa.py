@@ -133,4 +133,4 @@ def test_the_offline_and_install_pages(client):
     install = client.get("/installer-l-application/").content.decode()
 
     assert offline.status_code == 200 and "Pas de connexion" in offline.content.decode()
-    assert "Android" in install and "Sur l’écran d’accueil" in install or "Ajouter à l’écran d’accueil" in install
+    assert "Sur Android (Chrome)" in install and "« Sur l’écran d’accueil »" in install  # French first
