@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 from tests.accounts.factories import PASSWORD, make_resident
 from tests.voting.factories import open_contest, vote
 
+from tests.home.utils import make_home
+
 from .conftest import open_page
 from .relay import Relay
 from .test_voting_journey import consultation_page
@@ -20,9 +22,16 @@ caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name)
 
 
 @pytest.fixture
-def relay(demo):
-    """The demo town behind a relay the test can cut."""
-    relay = Relay(demo)
+def town(migrated_data, live_server):
+    """A home page is all the worker needs (the demo town would only slow these tests down)."""
+    make_home()
+    return live_server.url
+
+
+@pytest.fixture
+def relay(town):
+    """The site behind a relay the test can cut."""
+    relay = Relay(town)
     yield relay
     relay.cut()
 
@@ -43,7 +52,7 @@ def test_the_worker_installs_and_the_offline_page_shows_when_the_server_is_down(
         relay.cut()
         # A real failure: what the worker does not answer from its cache does not arrive.
         assert page.evaluate("fetch('/healthz').then(() => 'answered', () => 'failed')") == "failed"
-        page.goto(relay.url + "/conseils-de-quartier/")
+        page.goto(relay.url + "/articles/")  # a page never visited: nothing could have kept it
 
         expect(page.get_by_role("heading", level=1)).to_have_text("Pas de connexion")
         # The shell's styles came from the cache: the page is styled, not bare.
@@ -96,7 +105,8 @@ SHOW_PUSH = """async (payload) => {
     return null;
 }"""
 
-def test_the_worker_shows_push_messages_pointing_only_at_this_site(browser, demo):
+def test_the_worker_shows_push_messages_pointing_only_at_this_site(browser, town):
+    demo = town
     # The contract with the push sender: {"title", "body", "url", "tag"}. (A click's window needs a real
     # user's tap, which a test cannot give the worker; the click opens the same checked data.url.)
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})

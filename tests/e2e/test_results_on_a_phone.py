@@ -2,13 +2,14 @@
 
 from datetime import date
 
-import pytest
 from playwright.sync_api import expect
 
 from councils.votes import elections
 from tests.accounts.factories import PASSWORD, make_resident
 from tests.councils.election_factories import close_now, count_and_proclaim, make_town, open_election
 from tests.voting.factories import make_user, open_contest, vote
+
+from tests.home.utils import make_home
 
 from .conftest import open_page
 from .test_voting_journey import consultation_page
@@ -34,22 +35,28 @@ def assert_fits_the_phone(page) -> None:
                               "|| t.parentElement.scrollWidth <= t.parentElement.clientWidth")
 
 
-@pytest.mark.parametrize("path", ["/consultations/mediatheque/", "/budget-participatif-2026/"])
-def test_demo_results_fit_a_phone(browser, demo, axe, path):
+def check_results_page(page, axe, url: str) -> None:
+    """The first results table of the page stacks on a phone, is read as a table, and is plain on a computer."""
+    page.set_viewport_size({"width": SCREEN, "height": 844})
+    page.goto(url)
+    table = page.locator(".stack-table").first
+    expect(table).to_be_visible()
+    assert_fits_the_phone(page)
+    # Each row is a card: its column names are shown beside the figures, the header row is hidden.
+    expect(table.locator("tbody tr").first.locator(".stack-label").first).to_be_visible()
+    assert table.locator("thead").evaluate("head => head.getBoundingClientRect().width") <= 1
+    # Screen readers still get a table: rows, column headers and cells.
+    assert table.get_by_role("columnheader").count() >= 3 and table.get_by_role("cell").count() >= 3
+    assert all_violations(axe, page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})  # a computer keeps the plain table
+    expect(table.locator("thead")).to_be_visible()
+    expect(table.locator(".stack-label").first).to_be_hidden()
+
+
+def test_demo_results_fit_a_phone(browser, demo, axe):
     with open_page(browser, "phone") as page:
-        page.goto(demo + path)
-        table = page.locator(".stack-table").first
-        expect(table).to_be_visible()
-        assert_fits_the_phone(page)
-        # Each row is a card: its column names are shown beside the figures, the header row is hidden.
-        expect(table.locator("tbody tr").first.locator(".stack-label").first).to_be_visible()
-        assert table.locator("thead").evaluate("head => head.getBoundingClientRect().width") <= 1
-        # Screen readers still get a table: rows, column headers and cells.
-        assert table.get_by_role("columnheader").count() >= 3 and table.get_by_role("cell").count() >= 3
-        assert all_violations(axe, page) == []
-        page.set_viewport_size({"width": 1280, "height": 900})  # a computer keeps the plain table
-        expect(table.locator("thead")).to_be_visible()
-        expect(table.locator(".stack-label").first).to_be_hidden()
+        check_results_page(page, axe, demo + "/consultations/mediatheque/")  # a consultation: options, councils
+        check_results_page(page, axe, demo + "/budget-participatif-2026/")  # the budget's projects
 
 
 def test_election_results_with_eight_columns_fit_a_phone(browser, migrated_data, live_server, axe):
@@ -74,7 +81,9 @@ def test_election_results_with_eight_columns_fit_a_phone(browser, migrated_data,
         assert all_violations(axe, page) == []
 
 
-def test_a_ballot_fits_a_phone(browser, demo, axe):
+def test_a_ballot_fits_a_phone(browser, migrated_data, live_server, axe):
+    demo = live_server.url
+    make_home()
     contest, _secrets = open_contest(options=("Oui, piétonniser toute la place", "Non, garder les places de stationnement"))
     page_model = consultation_page(contest)
     make_resident("amina@example.org")
