@@ -39,7 +39,9 @@ def fingerprint(site_settings) -> str:
     """A short hash of everything the manifest and icons are made of: it changes when a town edits them."""
     logo = site_settings.logo
     parts = [ICON_DRAWING, site_settings.town_name, site_settings.tagline, site_settings.primary_colour,
-             site_settings.accent_colour, str(logo.pk) if logo else "", logo.file.name if logo else ""]
+             site_settings.accent_colour]
+    if logo:  # a logo replaced in place keeps its id but not its file name nor its hash
+        parts += [str(logo.pk), logo.file.name, logo.file_hash or ""]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
 
 
