@@ -22,6 +22,7 @@ urlpatterns = [
     path("mon-benevolat/", include("volunteering.urls")),
     path("recherche/", home_views.search, name="search"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("", include("home.urls")),  # the installable app: manifest, icons, service worker, offline page
 ]
 
 if settings.SERVE_MEDIA:

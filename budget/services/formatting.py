@@ -1,12 +1,12 @@
 """How budget messages write dates and links."""
 
-from django.utils import formats, timezone
+from home.dates import format_date
 
 from ..models import BudgetPage
 
 
 def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return format_date(moment, "datetime", english_format="DATETIME_FORMAT")
 
 
 def _full_url(budget: BudgetPage, subpage: str = "", args=()) -> str:

@@ -26,12 +26,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from home.dates import format_date
 from home.models import SiteSettings
 from voting.exceptions import VotingError
 
@@ -165,8 +165,8 @@ def kit_inputs(candidate: Candidate) -> KitInputs:
     town = SiteSettings.for_site(site) if site else None
     with translation.override(settings.LANGUAGE_CODE):
         schedule = election.schedule()
-        opens = date_format(timezone.localtime(schedule["opens_at"]), "j F Y")
-        closes = date_format(timezone.localtime(schedule["closes_at"]), "j F Y")
+        opens = format_date(schedule["opens_at"])
+        closes = format_date(schedule["closes_at"])
         values = {
             "candidate": candidate.name,
             "council": candidate.council.name,

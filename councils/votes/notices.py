@@ -18,10 +18,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.notifications import RESULTS_PUBLISHED, VOTE_OPENED, Message, notify
+from home.dates import format_date
 from voting.models import Contest, Voter
 from voting.phases import Phase, contest_phase
 from voting.services.audit import log
@@ -107,7 +107,7 @@ def _send(audience: Audience, kind: str, users: QuerySet, message: Message, pref
 
 
 def _when(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return format_date(moment, "full", english_format="DATETIME_FORMAT")
 
 
 def notices_for(audience: Audience, now) -> dict[str, int]:

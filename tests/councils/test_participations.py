@@ -51,4 +51,4 @@ def test_the_council_page_lists_them(client):
         html = client.get(page.url).content.decode()
 
     assert 'href="/vote/"' in html and "Élection du conseil Tilleuls" in html
-    assert "10 avril 2027" in html
+    assert "10\u00a0avril\u00a02027" in html  # the French way (home/dates.py)
