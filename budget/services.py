@@ -25,7 +25,9 @@ from wagtail.images import get_image_model
 
 from accounts.models import Profile
 from home.images import UnusableImage, check_uploaded_image
-from accounts.notifications import IDEA_REVIEWED, RESULTS_PUBLISHED, VOTE_OPENED, Message, notify
+from accounts.notifications import (
+    IDEA_REVIEWED, RESULTS_PUBLISHED, TOPIC_IDEAS_OPENED, TOPIC_RESULTS, TOPIC_VOTE_OPENED, VOTE_OPENED, Message, notify,
+)
 from voting.exceptions import VotingError
 from voting.models import Contest, Option, Participation, Trustee
 from voting.phases import Phase as ContestPhase
@@ -685,7 +687,8 @@ def announce_due_phase(*, budget: BudgetPage, now=None) -> Phase | None:
     except IntegrityError:
         return None  # already announced
     kind, message = _announcement(budget, phase)
-    sent = notify(kind=kind, users=get_user_model().objects.all(), message=message)
+    topic = {Phase.IDEAS: TOPIC_IDEAS_OPENED, Phase.VOTE: TOPIC_VOTE_OPENED}.get(phase, TOPIC_RESULTS)
+    sent = notify(kind=kind, users=get_user_model().objects.all(), message=message, topic=topic)
     PhaseAnnouncement.objects.filter(pk=announcement.pk).update(recipients=sent)
     return phase
 

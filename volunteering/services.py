@@ -25,11 +25,13 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from accounts.models import Profile
+from accounts.notifications import TOPIC_MISSION, Message, announce
 from accounts.privacy import public_name
 from home.images import UnusableImage, check_uploaded_image
 from councils import roles
@@ -266,7 +268,27 @@ def post_mission(*, association: Association, by, data: dict, skills=(), now=Non
             **cleaned,
         )
         mission.skills.set(skills)
+        transaction.on_commit(lambda: announce_mission(mission_id=mission.pk))
     return mission
+
+
+def announce_mission(*, mission_id: int) -> None:
+    """Tell residents of the mission's council (everyone, for a town-wide one) that it was posted.
+
+    No e-mail: listeners only (the notification centre and push, ``accounts.notifications.announce``).
+    """
+    mission = Mission.objects.published().select_related("association", "council").filter(pk=mission_id).first()
+    if mission is None:
+        return
+    users = get_user_model().objects.all()
+    if mission.council_id:
+        users = users.filter(profile__council=mission.council_id)
+    announce(topic=TOPIC_MISSION, users=users, message=Message(
+        subject=_("New volunteering mission: %(title)s") % {"title": mission.title},
+        body=_("%(association)s is looking for volunteers, from %(date)s.")
+        % {"association": mission.association.name, "date": date_format(timezone.localtime(mission.starts_at), "DATE_FORMAT")},
+        url=_mission_url(mission),
+    ))
 
 
 def update_mission(*, mission: Mission, by, data: dict, skills=(), now=None) -> Mission:
