@@ -13,6 +13,7 @@ import base64
 import binascii
 import ipaddress
 import json
+import re
 import socket
 from urllib.parse import urlsplit
 
@@ -29,12 +30,15 @@ MAX_BODY = 4096
 MAX_ENDPOINT = 1000
 MAX_PER_RESIDENT = 10  # phones, tablets, computers; the oldest goes when a new one comes
 SUBSCRIPTION_KEYS = {"endpoint", "expirationTime", "keys"}
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
 
 def _b64url(value, *, name: str) -> bytes:
     if not isinstance(value, str) or not value or len(value) > 200:
         raise InvalidSubscription(_("The subscription's key “%(name)s” is missing.") % {"name": name})
     try:
+        if not BASE64URL.fullmatch(value):
+            raise ValueError
         return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
         raise InvalidSubscription(_("The subscription's key “%(name)s” is not base64url.") % {"name": name}) from None
