@@ -9,6 +9,21 @@ from .exceptions import InvalidSubscription, PushFailed, PushGone
 from .models import Notice, PushSubscription
 
 
+_NOTICES: dict[int, Notice] = {}
+
+
+def _notice(notice_id: int) -> Notice | None:
+    """A notice never changes once published: a worker reads it once for its thousands of pushes."""
+    if notice_id not in _NOTICES:
+        notice = Notice.objects.filter(pk=notice_id).first()
+        if notice is None:
+            return None
+        if len(_NOTICES) >= 64:
+            _NOTICES.clear()
+        _NOTICES[notice_id] = notice
+    return _NOTICES[notice_id]
+
+
 @shared_task(acks_late=True)
 def deliver_notice(*, notice_id: int, user_ids: list[int]) -> int:
     """Centre entries for these residents, then one push task per subscription that may be pushed today."""
@@ -31,7 +46,7 @@ def send_push(self, *, subscription_id: int, notice_id: int) -> str:
     the notice stays in the centre either way.
     """
     subscription = PushSubscription.objects.filter(pk=subscription_id, user__notice_preferences__push_enabled=True).first()
-    notice = Notice.objects.filter(pk=notice_id).first()
+    notice = _notice(notice_id)
     if subscription is None or notice is None:
         return "skipped"  # consent withdrawn (subscriptions deleted) or deleted meanwhile
     try:

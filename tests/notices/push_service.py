@@ -126,12 +126,14 @@ def verify_vapid(authorization: str, *, public_key: str, audience: str) -> dict:
 class PushService:
     """The server; ``phones`` by token, ``refused`` keeps requests that failed the checks."""
 
-    def __init__(self, folder: Path, *, vapid_public_key: str, hang_seconds: float = 3.0, record: bool = True):
+    def __init__(self, folder: Path, *, vapid_public_key: str, hang_seconds: float = 3.0, record: bool = True,
+                 shared_phone: Phone | None = None):
         self.ca, cert, key = write_certificates(folder)
         self.vapid_public_key = vapid_public_key
         self.hang_seconds = hang_seconds
         self.record = record
         self.phones: dict[str, Phone] = {}
+        self.shared_phone = shared_phone  # the benchmark: every endpoint is a phone with the same keys
         self.refused: list[str] = []
         self.delivered = 0
         self.lock = threading.Lock()
@@ -157,7 +159,7 @@ class PushService:
 
     def receive(self, path: str, headers, body: bytes) -> int:
         """Handle one push request; return the status to answer."""
-        phone = self.phones.get(path.rsplit("/", 1)[-1])
+        phone = self.phones.get(path.rsplit("/", 1)[-1]) or self.shared_phone
         if phone is None:
             return 404
         with self.lock:
@@ -189,6 +191,14 @@ class PushService:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as real push services do
 
+            def do_GET(self):  # noqa: N802 - /stats, for the benchmark
+                body = json.dumps({"delivered": service.delivered, "refused": len(service.refused),
+                                   "first_refusal": service.refused[:1]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 status = service.receive(self.path, self.headers, body)
@@ -200,3 +210,18 @@ class PushService:
                 pass
 
         return Handler
+
+
+def serve_shared(folder: Path, vapid_public_key: str) -> None:
+    """Serve until killed, every endpoint a phone whose keys are printed first (one JSON line)."""
+    phone = make_phone()
+    with PushService(folder, vapid_public_key=vapid_public_key, record=False, shared_phone=phone) as service:
+        print(json.dumps({"origin": service.origin, "ca": str(service.ca),
+                          "subscription": phone.subscription(service.origin)}), flush=True)
+        service.thread.join()
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve_shared(Path(sys.argv[1]), sys.argv[2])
