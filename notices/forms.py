@@ -1,6 +1,7 @@
 """Forms of notices: a resident's preferences, Communications' notice to residents."""
 
 from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
@@ -31,6 +32,6 @@ class StaffNoticeForm(forms.Form):
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
-        if url and (not url.startswith("/") or url.startswith("//")):
+        if url and not (url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)):
             raise forms.ValidationError(_("Enter a path on this site, starting with “/”."))
         return url

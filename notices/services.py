@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import TOPIC_PREFERENCES, Notice, Notification, NotificationPreferences, PushSubscription, Topic
 
@@ -31,7 +32,8 @@ def local_path(url: str) -> str:
     if not url:
         return ""
     parts = urlsplit(url)
-    path = parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else "/"
+    safe = parts.path.startswith("/") and url_has_allowed_host_and_scheme(parts.path, allowed_hosts=None)
+    path = parts.path if safe else "/"
     return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 

@@ -33,7 +33,8 @@ def open_notification(request, pk):
     """Follow a notification's link; it is read from then on."""
     notification = get_object_or_404(Notification.objects.select_related("notice"), pk=pk, user=request.user)
     services.mark_read(user=request.user, notification_id=notification.pk)
-    return redirect(notification.notice.url or "notices:centre")
+    url = notification.notice.url
+    return redirect(url if url and _local(url) else "notices:centre")
 
 
 @login_required
@@ -88,4 +89,9 @@ def dismiss(request):
     """“Not now” on the invitation: it is not shown again (the profile still offers push)."""
     services.dismiss_invitation(user=request.user)
     back = request.POST.get("next", "")
-    return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else "/")
+    return redirect(back if _local(back) else "/")
+
+
+def _local(url: str) -> bool:
+    """A path on this site (not “//host”, “/\\host” or “https://host”)."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)

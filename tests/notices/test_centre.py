@@ -103,3 +103,14 @@ def test_the_invitation_to_push_appears_only_after_a_meaningful_action_and_not_a
     client.post("/notifications/push/plus-tard/", {"next": "/notifications/"})
     assert 'data-testid="push-invitation"' not in client.get("/notifications/").content.decode()
     assert "data-push-enable" in client.get("/notifications/preferences/").content.decode()  # still offered there
+
+
+@pytest.mark.parametrize("link", ["https://evil.example/x", "//evil.example/x", "/\\evil.example/x"])
+def test_links_lead_only_to_this_site(client, resident, link):
+    publish("Lien", resident, url=link)
+    notification = Notification.objects.get()
+
+    response = client.get(f"/notifications/{notification.pk}/ouvrir/")
+
+    assert response["Location"] in {"/x", "/", "/notifications/"}
+    assert "evil" not in response["Location"]

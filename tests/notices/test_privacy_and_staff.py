@@ -89,9 +89,9 @@ def test_communications_preview_the_count_then_send_and_every_send_is_logged(cli
     assert "Travaux rue Haute" in listing and "<td>comm</td>" in listing and "<td>Centre</td>" in listing
 
 
-def test_a_link_off_the_site_is_refused(client, communications):
-    response = client.post("/admin/avis-aux-habitants/envoyer/",
-                           {"title": "Piège", "body": "…", "url": "https://evil.example/", "send": "1"})
+@pytest.mark.parametrize("link", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"])
+def test_a_link_off_the_site_is_refused(client, communications, link):
+    response = client.post("/admin/avis-aux-habitants/envoyer/", {"title": "Piège", "body": "…", "url": link, "send": "1"})
     assert response.status_code == 200 and not StaffNotice.objects.exists()
 
 
