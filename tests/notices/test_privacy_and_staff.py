@@ -59,6 +59,15 @@ def test_submitting_an_idea_is_a_meaningful_action():
     assert Idea.objects.filter(author=resident).exists() and services.should_invite(resident)
 
 
+def test_offering_help_is_a_meaningful_action():
+    from ..volunteering.factories import make_association, make_mission, make_offer
+
+    resident = make_resident("helper@example.org")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        make_offer(make_mission(make_association("Entente sportive")), resident)
+    assert services.should_invite(resident)
+
+
 @pytest.fixture
 def communications(client):
     staff = make_resident("comm@example.org")

@@ -19,7 +19,7 @@
   async function enable(box, status) {
     var permission = await Notification.requestPermission();
     if (permission !== "granted") {
-      status.textContent = box.dataset.pushDenied || "Notifications were not allowed by the browser.";
+      status.textContent = box.dataset.pushDenied;
       return;
     }
     await navigator.serviceWorker.register("/sw.js");
@@ -34,8 +34,8 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(subscription),
     });
-    var answer = await response.json();
-    status.textContent = answer.message || answer.error;
+    var answer = await response.json().catch(function () { return {}; });
+    status.textContent = answer.message || answer.error || box.dataset.pushFailed;
   }
 
   function setUp(box) {
@@ -49,8 +49,8 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       button.disabled = true;
-      enable(box, status).catch(function (error) {
-        status.textContent = String(error && error.message ? error.message : error);
+      enable(box, status).catch(function () {
+        status.textContent = box.dataset.pushFailed;
       }).finally(function () { button.disabled = false; });
     });
   }
