@@ -10,6 +10,12 @@ E-mail is the channel today. A channel is any object with
 ``send(*, user, message)``; list their dotted paths in
 ``PARVIS_NOTIFICATION_CHANNELS`` to add one (e.g. web push) without touching
 the callers.
+
+Listeners (the notification centre and web push, ``notices``) register a
+Wagtail hook ``NOTIFY_HOOK``: ``fn(*, topic, users, message)``. They get the
+whole audience with a finer ``topic`` (a reminder is not an opening) and
+apply their own preferences. :func:`announce` reaches only them (e.g. a
+volunteering mission, for which there is no e-mail).
 """
 
 from dataclasses import asdict, dataclass
@@ -19,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
+from wagtail import hooks
 
 VOTE_OPENED = "vote_opened"  # a vote or a call for ideas opens, and reminders before it closes
 RESULTS_PUBLISHED = "results_published"
@@ -30,6 +37,14 @@ PREFERENCE_FIELDS = {
     IDEA_REVIEWED: "notify_idea_reviewed",
 }
 DEFAULT_CHANNELS = ["accounts.notifications.EmailChannel"]
+
+NOTIFY_HOOK = "parvis_notify"
+# Topics told to listeners: what happened, whichever e-mail preference governs it.
+TOPIC_VOTE_OPENED = "vote_opened"
+TOPIC_VOTE_REMINDER = "vote_reminder"
+TOPIC_RESULTS = "results_published"
+TOPIC_IDEAS_OPENED = "ideas_opened"
+TOPIC_MISSION = "mission_published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +69,20 @@ def opted_in(kind: str, users: QuerySet | None = None) -> QuerySet:
     return users.filter(is_active=True, **{f"profile__{field}": True}).exclude(email="")
 
 
-def notify(*, kind: str, users: QuerySet, message: Message) -> int:
-    """Queue the message for every opted-in user among ``users``; return how many."""
+def announce(*, topic: str, users: QuerySet, message: Message) -> None:
+    """Tell the listeners (``NOTIFY_HOOK``) that ``message`` concerns ``users``; they filter and send."""
+    for hook in hooks.get_hooks(NOTIFY_HOOK):
+        hook(topic=topic, users=users, message=message)
+
+
+def notify(*, kind: str, users: QuerySet, message: Message, topic: str | None = None) -> int:
+    """Queue the message for every opted-in user among ``users``; return how many (by e-mail).
+
+    Listeners hear of it too, under ``topic`` (default: ``kind``).
+    """
     from .tasks import send_notifications
+
+    announce(topic=topic or kind, users=users, message=message)
 
     user_ids = list(opted_in(kind, users).values_list("pk", flat=True))
     for start in range(0, len(user_ids), 500):

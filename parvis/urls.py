@@ -20,6 +20,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("vote/", include("voting.urls")),
     path("mon-benevolat/", include("volunteering.urls")),
+    path("notifications/", include("notices.urls")),
     path("recherche/", home_views.search, name="search"),
     path("healthz", home_views.healthz, name="healthz"),
     path("", include("home.urls")),  # the installable app: manifest, icons, service worker, offline page

@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.notifications import RESULTS_PUBLISHED, VOTE_OPENED, Message, notify
+from accounts.notifications import (
+    RESULTS_PUBLISHED, TOPIC_IDEAS_OPENED, TOPIC_RESULTS, TOPIC_VOTE_OPENED, VOTE_OPENED, Message, notify,
+)
 from voting.phases import Phase as ContestPhase
 from voting.phases import contest_phase
 
@@ -71,6 +73,7 @@ def announce_due_phase(*, budget: BudgetPage, now=None) -> Phase | None:
     except IntegrityError:
         return None  # already announced
     kind, message = _announcement(budget, phase)
-    sent = notify(kind=kind, users=get_user_model().objects.all(), message=message)
+    topic = {Phase.IDEAS: TOPIC_IDEAS_OPENED, Phase.VOTE: TOPIC_VOTE_OPENED}.get(phase, TOPIC_RESULTS)
+    sent = notify(kind=kind, users=get_user_model().objects.all(), message=message, topic=topic)
     PhaseAnnouncement.objects.filter(pk=announcement.pk).update(recipients=sent)
     return phase

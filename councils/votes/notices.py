@@ -20,7 +20,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.notifications import RESULTS_PUBLISHED, VOTE_OPENED, Message, notify
+from accounts.notifications import (
+    RESULTS_PUBLISHED, TOPIC_RESULTS, TOPIC_VOTE_OPENED, TOPIC_VOTE_REMINDER, VOTE_OPENED, Message, notify,
+)
 from home.dates import format_date
 from voting.models import Contest, Voter
 from voting.phases import Phase, contest_phase
@@ -94,12 +96,12 @@ def _claim(audience: Audience, kind: str) -> bool:
     return True
 
 
-def _send(audience: Audience, kind: str, users: QuerySet, message: Message, preference: str) -> int:
+def _send(audience: Audience, kind: str, users: QuerySet, message: Message, preference: str, topic: str) -> int:
     if not _claim(audience, kind):
         return 0
     # Claimed before sending: if sending fails, residents miss one message
     # rather than receive it twice from the next run.
-    sent = notify(kind=preference, users=users, message=message)
+    sent = notify(kind=preference, users=users, message=message, topic=topic)
     VoteNotice.objects.filter(contest__in=audience.contests, kind=kind).update(recipients=sent)
     for contest in audience.contests:
         log(contest=contest, action=f"notice_{kind}", recipients=sent)
@@ -124,7 +126,7 @@ def notices_for(audience: Audience, now) -> dict[str, int]:
                 % {"closes": _when(closes_at)},
                 url=audience.url,
             ),
-            VOTE_OPENED,
+            VOTE_OPENED, TOPIC_VOTE_OPENED,
         )
         if now >= closes_at - REMINDER_BEFORE_CLOSE:
             sent[VoteNotice.Kind.REMINDER] = _send(
@@ -135,7 +137,7 @@ def notices_for(audience: Audience, now) -> dict[str, int]:
                     % {"closes": _when(closes_at)},
                     url=audience.url,
                 ),
-                VOTE_OPENED,
+                VOTE_OPENED, TOPIC_VOTE_REMINDER,
             )
     if phases == {Phase.PROCLAIMED}:
         sent[VoteNotice.Kind.RESULTS] = _send(
@@ -145,7 +147,7 @@ def notices_for(audience: Audience, now) -> dict[str, int]:
                 body=_("The results are published, with the turnout and the ballot box anyone can recount."),
                 url=audience.url,
             ),
-            RESULTS_PUBLISHED,
+            RESULTS_PUBLISHED, TOPIC_RESULTS,
         )
     return {kind: count for kind, count in sent.items() if count}
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "budget",
     "voting",
     "volunteering",
+    "notices",
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",  # purges a reverse proxy in front when WAGTAILFRONTENDCACHE is set
     "wagtail.contrib.redirects",
@@ -172,6 +173,15 @@ CACHES = {
               "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300"))}
+# Web push (notices/push.py). Without a VAPID key push is off; the notification centre still works.
+# VAPID_PRIVATE_KEY: base64url of the raw P-256 private key (`python manage.py vapid_keys` makes one).
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:ne-pas-repondre@parvis.localhost")
+PUSH_CA_BUNDLE = os.environ.get("PUSH_CA_BUNDLE", "")  # CAs trusted for push services; empty: the system's
+PUSH_ALLOWED_HOSTS: list[str] = []  # hosts exempt from the public-address check: tests only, never by default
+PUSH_TIMEOUT = 10  # seconds per push request
+PUSH_TTL = 24 * 3600  # a phone offline for a day still gets it
+PUSH_RETRY_DELAYS = [30, 120, 600]  # backoff after a timeout or failure, then the push is dropped
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

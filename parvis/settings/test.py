@@ -38,3 +38,8 @@ WHITENOISE_AUTOREFRESH = True
 # races a browser test's "Publish" on the creation form (the page then exists twice: "this council
 # already has a page"). The journeys test publishing, not autosave.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+
+# Web push: the real worker started by tests/notices/test_push_worker.py reads these from its environment.
+# Loopback is never allowed by default (notices/subscriptions.py); only the tests' local push service is.
+PUSH_ALLOWED_HOSTS = [host for host in os.environ.get("PARVIS_TEST_PUSH_ALLOWED_HOSTS", "").split(",") if host]
+PUSH_RETRY_DELAYS = [int(delay) for delay in os.environ.get("PARVIS_TEST_PUSH_RETRY_DELAYS", "30,120,600").split(",")]

@@ -126,4 +126,8 @@ FORMS = [
     Endpoint("volunteer offer", lambda t: t.mission_url(), lambda t: {"message": "Je viens !", "age_confirmed": "on"},
              user="other", text_fields=("message",)),
     Endpoint("trustee answer", trustee_url("trustee_answer"), lambda t: {}, user="trustee"),
+    Endpoint("notification preferences", lambda t: "/notifications/preferences/",
+             lambda t: {"vote_opened": "on", "results": "on"}),
+    Endpoint("push consent withdrawal", lambda t: "/notifications/push/retirer/", lambda t: {}),
+    Endpoint("push invitation dismissal", lambda t: "/notifications/push/plus-tard/", lambda t: {"next": "/"}),
 ]

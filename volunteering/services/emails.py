@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from councils import roles
 
-from ..models import Association, Mission, Offer
-from .missions import index_page
+from ..models import Association, Offer
+from .missions import mission_url
 from .offers import contact_of
 
 
@@ -42,11 +42,6 @@ def _send(*, recipients: list[str], template: str, subject: str, context: dict) 
     return len(addresses)
 
 
-def _mission_url(mission: Mission) -> str:
-    page = index_page()
-    return page.get_full_url() + page.reverse_subpage("mission", args=[mission.pk, mission.slug]) if page else ""
-
-
 def send_offer_emails(*, offer_id: int, event: str) -> int:
     """E-mail the volunteer and/or the association about an offer, as it stands when sent; return how many."""
     from django.urls import reverse
@@ -58,7 +53,7 @@ def send_offer_emails(*, offer_id: int, event: str) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "offer": offer, "mission": mission, "association": association, "contact": contact_of(offer),
-            "mission_url": _mission_url(mission),
+            "mission_url": mission_url(mission),
             "workspace_url": _full_url(reverse("volunteering:association", args=[association.pk])),
             "space_url": _full_url(reverse("volunteering:space")),
         }

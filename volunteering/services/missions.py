@@ -4,12 +4,15 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile
+from accounts.notifications import TOPIC_MISSION, Message, announce
+from home.dates import format_date
 
 from .. import rules
 from ..exceptions import (
@@ -83,7 +86,27 @@ def post_mission(*, association: Association, by, data: dict, skills=(), now=Non
             **cleaned,
         )
         mission.skills.set(skills)
+        transaction.on_commit(lambda: announce_mission(mission_id=mission.pk))
     return mission
+
+
+def announce_mission(*, mission_id: int) -> None:
+    """Tell residents of the mission's council (everyone, for a town-wide one) that it was posted.
+
+    No e-mail: listeners only (the notification centre and push, ``accounts.notifications.announce``).
+    """
+    mission = Mission.objects.published().select_related("association", "council").filter(pk=mission_id).first()
+    if mission is None:
+        return
+    users = get_user_model().objects.all()
+    if mission.council_id:
+        users = users.filter(profile__council=mission.council_id)
+    announce(topic=TOPIC_MISSION, users=users, message=Message(
+        subject=_("New volunteering mission: %(title)s") % {"title": mission.title},
+        body=_("%(association)s is looking for volunteers, from %(date)s.")
+        % {"association": mission.association.name, "date": format_date(mission.starts_at)},
+        url=mission_url(mission),
+    ))
 
 
 def update_mission(*, mission: Mission, by, data: dict, skills=(), now=None) -> Mission:
@@ -185,3 +208,9 @@ def offer_options(*, mission: Mission, user, now=None) -> OfferOptions:
 
 def index_page() -> VolunteeringIndexPage | None:
     return VolunteeringIndexPage.objects.live().first()
+
+
+def mission_url(mission: Mission) -> str:
+    """The mission's full address on the volunteering index page ("" without one)."""
+    page = index_page()
+    return page.get_full_url() + page.reverse_subpage("mission", args=[mission.pk, mission.slug]) if page else ""
