@@ -124,7 +124,12 @@ def _random_case(seed):
 @pytest.mark.parametrize("case", HAND_CASES + [_random_case(seed) for seed in range(40)])
 def test_same_winners_as_pabutools_on_small_cases(case):
     costs, ballots, envelope = case
-    assert list(equal_shares(costs=costs, ballots=ballots, envelope=envelope).winners) == _pabutools_winners(costs, ballots, envelope)
+    ours = equal_shares(costs=costs, ballots=ballots, envelope=envelope).winners
+    theirs = _pabutools_winners(costs, ballots, envelope)
+    # Same set; the order differs only for free projects, which Parvis lists first (funded before
+    # any round) and pabutools' returned allocation lists elsewhere.
+    assert set(ours) == set(theirs)
+    assert [p for p in ours if costs[p]] == [p for p in theirs if costs[p]]
 
 
 EXPECTED = json.loads((PABULIB / "expected.json").read_text())
