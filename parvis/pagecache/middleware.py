@@ -148,13 +148,16 @@ class PageCacheMiddleware:
 
         use_pages = options["SECONDS"] > 0 and request_may_use_cache(request)
         key, common = page_key(request), shared_key(request)
-        found = cache.get_many([GENERATION_KEY, common, *([key] if use_pages else [])])
+        # A hit reads the generation and the page only; the site, settings and menu only matter on a miss.
+        found = cache.get_many([GENERATION_KEY, key] if use_pages else [GENERATION_KEY, common])
         generation, entry = found.get(GENERATION_KEY), found.get(key)
         now = time.time()
         if use_pages and generation and entry and entry["generation"] == generation and entry["expires"] > now:
             return self.replay(entry, now)
 
         if options["SHARED"]:
+            if use_pages:
+                found[common] = cache.get(common)
             shared.prime(request, found.get(common), generation)
             request._parvis_cache, request._parvis_generation = cache, generation
         response = self.get_response(request)
