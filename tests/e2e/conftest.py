@@ -63,9 +63,13 @@ VIEWPORTS = {
 
 
 @contextmanager
-def open_page(browser, device: str):
-    """A fresh browser context (no cookies) on a phone or desktop screen, French locale."""
-    context = browser.new_context(locale="fr-FR", **VIEWPORTS[device])
+def open_page(browser, device: str, service_workers: str = "block"):
+    """A fresh browser context (no cookies) on a phone or desktop screen, French locale.
+
+    The site's service worker is blocked unless a test asks for it: requests it answers escape
+    ``page.route``, which some journeys use to watch what the phone sends.
+    """
+    context = browser.new_context(locale="fr-FR", service_workers=service_workers, **VIEWPORTS[device])
     context.set_default_timeout(15_000)
     try:
         yield context.new_page()

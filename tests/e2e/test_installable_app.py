@@ -43,7 +43,7 @@ def wait_for_the_worker(page, base: str) -> None:
 
 
 def test_the_worker_installs_and_the_offline_page_shows_when_the_server_is_down(browser, relay):
-    with open_page(browser, "phone") as page:
+    with open_page(browser, "phone", service_workers="allow") as page:
         page.goto(relay.url + "/")
         wait_for_the_worker(page, relay.url)
         kept = page.evaluate(CACHED_PATHS)
@@ -66,7 +66,7 @@ def test_private_pages_are_never_served_from_the_cache(browser, relay):
     tracker = vote(contest, resident, [contest.options.first().pk])
     receipt = f"/vote/{contest.pk}/recu/{tracker}/"
 
-    with open_page(browser, "phone") as page:
+    with open_page(browser, "phone", service_workers="allow") as page:
         page.goto(relay.url + "/compte/login/")
         wait_for_the_worker(page, relay.url)
         page.get_by_label("E-mail").fill("amina@example.org")
@@ -109,7 +109,7 @@ def test_the_worker_shows_push_messages_pointing_only_at_this_site(browser, town
     demo = town
     # The contract with the push sender: {"title", "body", "url", "tag"}. (A click's window needs a real
     # user's tap, which a test cannot give the worker; the click opens the same checked data.url.)
-    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, service_workers="allow")
     try:
         context.grant_permissions(["notifications"], origin=demo)
         page = context.new_page()
