@@ -13,6 +13,15 @@ from ..accounts.factories import make_resident
 from .push_service import make_phone
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in the source language (the site's default is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 PUBLIC_ORIGIN = "https://1.1.1.1"  # an address literal: no DNS needed to check it is public
 
 
@@ -73,11 +82,11 @@ def test_the_endpoint_view_refuses_bad_input_and_stores_nothing(vapid):
     client = Client()
     client.force_login(resident)
 
-    refused = client.post("/notifications/push/abonnement/", body(endpoint="https://10.0.0.1/push/x"),
+    refused = client.post("/notifications/push/abonnement/", body(endpoint="https://10.0.0.1/push/x"), HTTP_ACCEPT_LANGUAGE="fr",
                           content_type="application/json")
 
     assert refused.status_code == 400
-    assert "private address" in refused.json()["error"]
+    assert "adresse privée" in refused.json()["error"]
     assert not PushSubscription.objects.exists() and not NotificationPreferences.objects.exists()
 
 
