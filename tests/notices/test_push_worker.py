@@ -19,7 +19,14 @@ from notices.models import Notification, PushSubscription
 from parvis.celery import app
 
 from ..accounts.factories import make_resident
-from ..parvis.test_celery_worker import REDIS_URL, redis_available
+from ..parvis.test_celery_worker import REDIS_URL as SHARED_REDIS_URL
+from ..parvis.test_celery_worker import redis_available
+
+# A Redis database of its own, next to the e-mail worker test's: should the two ever run at the same
+# time (CI ran them on two xdist workers), each worker would take the other's tasks and each
+# fixture's flush would drop the other's queue.
+_base, _db = SHARED_REDIS_URL.rsplit("/", 1)
+REDIS_URL = f"{_base}/{(int(_db) - 1) % 16 if _db.isdigit() else 14}"
 from .push_service import make_phone
 
 ROOT = Path(__file__).resolve().parents[2]
