@@ -246,7 +246,7 @@ class CouncilPage(RoutablePageMixin, Page):
     @path("contact/", name="contact")
     def contact(self, request):
         """Residents' messages: the page with the form (GET); validate, hand them to the service, come back."""
-        from parvis.http import client_ip
+        from common.http import client_ip
 
         from .services import TooManyMessages, contact_council  # services import this module
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import tasks
-from parvis.http import client_ip
+from common.http import client_ip
 
 from .exceptions import InvalidAnswer, VotingError
 from .forms import AnswerUploadForm, ReceiptCheckForm, RollProofForm

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parvis.http import client_ip
+from common.http import client_ip
 from voting.exceptions import VotingError
 from voting.forms import RollProofForm
 from voting.phases import Phase, contest_phase

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "voting",
     "volunteering",
     "notices",
+    "demo",  # manage.py load_demo: the demo town, composed from every app's own demo
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",  # purges a reverse proxy in front when WAGTAILFRONTENDCACHE is set
     "wagtail.contrib.redirects",
@@ -261,7 +262,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # client choose its own address, so production reads it from the environment.
 TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-AXES_CLIENT_IP_CALLABLE = "parvis.http.client_ip"  # the same address for axes and our own per-address limits
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"  # the same address for axes and our own per-address limits
 
 
 def _origin(url: str) -> str:

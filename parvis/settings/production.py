@@ -97,7 +97,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Reverse proxies in front of the web process (load balancer, nginx…): how many
 # append to X-Forwarded-For. Per-client limits (login lockout, roll matching,
 # contact forms) count against the address the first of them saw; 0 trusts
-# no header. See parvis.http.client_ip.
+# no header. See common.http.client_ip.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from parvis.http import client_ip
+from common.http import client_ip
 
 
 def request(rf, forwarded=None, remote="10.0.0.5"):

@@ -122,7 +122,7 @@ def test_production_sends_cookies_over_https_only_and_asks_browsers_for_https_fo
     assert values["DEBUG"] is False
     # No proxy trusted unless the deployment says so: X-Forwarded-For is then ignored.
     assert values["TRUSTED_PROXY_COUNT"] == 0 == values["ALLAUTH_TRUSTED_PROXY_COUNT"]
-    assert values["AXES_CLIENT_IP_CALLABLE"] == "parvis.http.client_ip"
+    assert values["AXES_CLIENT_IP_CALLABLE"] == "common.http.client_ip"
 
 
 def test_production_reads_the_number_of_trusted_proxies_from_the_environment():

@@ -32,7 +32,7 @@ from ..normalize import code_key, given_names_key, name_key, station_key
 
 MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW = 15 * 60
-# Failures per contest from one address (parvis.http.client_ip): one attacker with many accounts could
+# Failures per contest from one address (common.http.client_ip): one attacker with many accounts could
 # otherwise try 5 names per account and enumerate the roll. Higher than per account: a town hall's desk
 # or a library shares one address among residents.
 MAX_ATTEMPTS_PER_SOURCE = 30

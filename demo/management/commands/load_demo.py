@@ -5,17 +5,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from budget import demo as budget_demo
-from councils import demo as councils_demo
-from councils.kits import demo as kits_demo
-from home import demo as home_demo
-from home import demo_votes
-from volunteering import demo as volunteering_demo
-
-# In dependency order: kits dress the candidates of the demo election.
-DEMO_LOADERS = [
-    home_demo.load, councils_demo.load, demo_votes.load, budget_demo.load, volunteering_demo.load, kits_demo.load,
-]
+from demo import loaders
 
 
 class Command(BaseCommand):
@@ -30,23 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, admin_username, election_day, **options):
         if election_day:
-            self._election_day()
+            loaders.load_election_day()
         else:
-            for loader in DEMO_LOADERS:
-                loader()
+            loaders.load()
         self._admin(admin_username)
-
-    def _election_day(self) -> None:
-        from home import demo_election_day as big
-        from councils.votes import demo as votes_demo
-
-        home_demo.load()
-        councils_demo.load()
-        big.councils()  # before the election, which runs in all eight councils
-        votes_demo.load(candidates=big.candidates())
-        # No campaign kits: 135 of them take minutes to render, and no public page shows them.
-        for loader in (budget_demo.load, volunteering_demo.load, big.ideas, big.missions, big.articles):
-            loader()
 
     def _admin(self, username: str) -> None:
         User = get_user_model()

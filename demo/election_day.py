@@ -1,6 +1,7 @@
 """The demo town at election-day size: 8 councils, 135 candidates, 500 ideas, 500 missions, 200 articles.
 
-``manage.py load_demo --election-day`` runs this around the usual loaders,
+``manage.py load_demo --election-day`` runs this around the usual loaders
+(``demo.loaders.load_election_day``),
 for the page benchmark (bench/pages.py) and to try the site at that size.
 Rows are bulk-inserted where no service rule applies (ideas, missions,
 articles); candidates go through the election's review and sealing like the
@@ -18,10 +19,9 @@ from budget.models import BudgetPage, Idea
 from councils import demo as councils_demo
 from councils.models import Council, CouncilIndexPage
 from councils.votes import demo as votes_demo
+from home.demo import PALETTE, placeholder_image
+from home.models import ArticleIndexPage, ArticlePage
 from volunteering.models import Association, Mission, Skill
-
-from .demo import PALETTE, placeholder_image
-from .models import ArticleIndexPage, ArticlePage
 
 COUNCILS = 8
 CANDIDATES = 135
