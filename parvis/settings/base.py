@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "voting",
     "volunteering",
     "notices",
+    "territories",
     "demo",  # manage.py load_demo: the demo town, composed from every app's own demo
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",  # purges a reverse proxy in front when WAGTAILFRONTENDCACHE is set
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "territories.middleware.UnknownHostMiddleware",  # before the page cache: made-up hosts never fill it
     "parvis.pagecache.middleware.PageCacheMiddleware",  # after the language is known, before CSRF and sessions
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,0 +1,1 @@
+"""The rules of territories: joining the platform (sites), importing the official list, who sees what."""
