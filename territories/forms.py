@@ -10,7 +10,7 @@ from . import codes
 
 # A DNS name as Wagtail's Site stores it: labels of letters, digits and hyphens (no scheme, no path).
 HOSTNAME = RegexValidator(
-    re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"),
+    re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$", re.IGNORECASE),
     _("Enter a host name only, such as saint-aubin.parvis.fr (no https://, no slash)."),
 )
 
