@@ -12,7 +12,6 @@ not need — their history is ``IdeaRevision``.
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -30,6 +29,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
+
+from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_any_perm, has_perm, scoped
 
 from . import services
 from .exceptions import BudgetError, InvalidData
@@ -40,12 +42,26 @@ from .phases import Phase
 IDEAS_NAMESPACE = "budget_ideas"
 EDITIONS_NAMESPACE = "budget_editions"
 IDEA_FIELDS = ("title", "description", "council", "location", "category", "cost")
+# Who may see the queue: ideas are scoped to the sites where the user holds one of these.
+IDEA_PERMISSIONS = ("budget.review_idea", "budget.hide_idea", "budget.change_idea", "budget.view_idea")
+EDITION_PERMISSIONS = ("budget.review_idea", "budget.select_finalists", "budget.view_statistics")
+
+
+def user_budgets(request):
+    """The editions of the sites the user works for (the queue's filter lists no one else's)."""
+    if request is None:
+        return BudgetPage.objects.none()
+    return scoped(BudgetPage.objects.order_by("-ideas_open_at"), request.user, EDITION_PERMISSIONS, page="")
+
+
+def user_ideas(user, perms=IDEA_PERMISSIONS):
+    return scoped(Idea.objects.all(), user, perms, page="budget")
 
 
 class IdeaFilterSet(WagtailFilterSet):
     """The review queue's filters: edition, state, neighbourhood, category, hidden."""
 
-    budget = django_filters.ModelChoiceFilter(label=_("Budget"), queryset=BudgetPage.objects.order_by("-ideas_open_at"))
+    budget = django_filters.ModelChoiceFilter(label=_("Budget"), queryset=user_budgets)
     hidden = django_filters.BooleanFilter(label=_("Hidden"), field_name="hidden_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -60,14 +76,14 @@ class IdeaIndexView(generic.IndexView):
         return None  # residents submit ideas; the admin never creates them
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("budget", "council")
+        return (super().get_base_queryset() & user_ideas(self.request.user)).select_related("budget", "council")
 
     def get_list_buttons(self, instance):
         user, buttons = self.request.user, []
-        if user.has_perm("budget.review_idea") and instance.status in services.REVIEWABLE:
+        if has_perm(user, "budget.review_idea", instance) and instance.status in services.REVIEWABLE:
             buttons.append(ListingButton(_("Review"), url=reverse(f"{IDEAS_NAMESPACE}:review", args=[instance.pk]),
                                          icon_name="tasks", priority=5))
-        if user.has_perm("budget.hide_idea"):
+        if has_perm(user, "budget.hide_idea", instance):
             name, label = ("restore", _("Show again")) if instance.is_hidden else ("hide", _("Hide"))
             buttons.append(ListingButton(label, url=reverse(f"{IDEAS_NAMESPACE}:{name}", args=[instance.pk]),
                                          icon_name="no-view", priority=6))
@@ -84,6 +100,9 @@ class RewriteAdminForm(WagtailAdminModelForm):
 
 class IdeaRewriteView(generic.EditView):
     """The committee rewrites an idea with its author's agreement; the service keeps the history."""
+
+    def get_queryset(self):
+        return user_ideas(self.request.user, ["budget.change_idea"])
 
     def save_instance(self):
         idea = Idea.objects.select_related("budget", "council").get(pk=self.object.pk)
@@ -113,19 +132,22 @@ class IdeaRewriteView(generic.EditView):
 class IdeaInspectView(generic.InspectView):
     template_name = "budget/admin/idea_inspect.html"
 
+    def get_object(self, queryset=None):
+        return get_object_or_404(user_ideas(self.request.user), pk=self.pk)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(revisions=self.object.revisions.select_related("editor"), **kwargs)
 
 
-class IdeaObjectMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
-    """An admin page about one idea, for a user holding ``permission_required``."""
+class IdeaObjectMixin(SitePermissionRequiredMixin, WagtailAdminTemplateMixin):
+    """An admin page about one idea of a site where the user holds ``permission_required`` (404 otherwise)."""
 
-    raise_exception = True
     header_icon = "help"
 
     @cached_property
     def idea(self) -> Idea:
-        return get_object_or_404(Idea.objects.select_related("budget", "council", "author", "image"), pk=self.kwargs["pk"])
+        ideas = user_ideas(self.request.user, self.get_permission_required())
+        return get_object_or_404(ideas.select_related("budget", "council", "author", "image"), pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return self.idea.title
@@ -204,6 +226,10 @@ class RestoreView(IdeaObjectMixin, TemplateView):
         return self.back_to_queue()
 
 
+# Ideas belong to the site of their budget page: its staff review them, no one else's (common.scoping).
+register_permission_policy(Idea, SiteScopedPolicy(Idea, page="budget"))
+
+
 class IdeaViewSet(ModelViewSet):
     """Residents' ideas: the steering committee's review queue and the moderators' hiding."""
 
@@ -248,16 +274,14 @@ class IdeaViewSet(ModelViewSet):
 
 # --- Editions: finalists and statistics -------------------------------------------------------
 
-EDITION_PERMISSIONS = ("budget.review_idea", "budget.select_finalists", "budget.view_statistics")
 
-
-class EditionMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
-    raise_exception = True
+class EditionMixin(SitePermissionRequiredMixin, WagtailAdminTemplateMixin):
     header_icon = "list-ul"
 
     @cached_property
     def budget(self) -> BudgetPage:
-        return get_object_or_404(BudgetPage, pk=self.kwargs["pk"])
+        editions = scoped(BudgetPage.objects.all(), self.request.user, self.get_permission_required(), page="")
+        return get_object_or_404(editions, pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return self.budget.title
@@ -273,17 +297,13 @@ class EditionMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
         return super().get_context_data(budget=self.budget, **kwargs)
 
 
-class EditionIndexView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Every edition with its phase, its ideas by state, and the committee's next steps."""
+class EditionIndexView(SitePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Every edition of the user's sites with its phase, its ideas by state, and the committee's next steps."""
 
-    raise_exception = True
     template_name = "budget/admin/editions.html"
     page_title = _("Budget editions")
     header_icon = "list-ul"
     permission_required = EDITION_PERMISSIONS
-
-    def has_permission(self):
-        return any(self.request.user.has_perm(permission) for permission in EDITION_PERMISSIONS)
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
@@ -291,7 +311,7 @@ class EditionIndexView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
     def get_context_data(self, **kwargs):
         from django.db.models import Count
 
-        budgets = list(BudgetPage.objects.order_by("-ideas_open_at"))
+        budgets = list(user_budgets(self.request))
         counts = {}
         for row in Idea.objects.filter(budget__in=budgets).values("budget_id", "status").annotate(n=Count("pk")):
             counts.setdefault(row["budget_id"], {})[row["status"]] = row["n"]
@@ -304,8 +324,8 @@ class EditionIndexView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
         ]
         user = self.request.user
         return super().get_context_data(
-            editions=editions, phases=Phase, can_select=user.has_perm("budget.select_finalists"),
-            can_see_statistics=user.has_perm("budget.view_statistics"), **kwargs,
+            editions=editions, phases=Phase, can_select=has_perm(user, "budget.select_finalists"),
+            can_see_statistics=has_perm(user, "budget.view_statistics"), **kwargs,
         )
 
 
@@ -382,7 +402,7 @@ class EditionViewSet(ViewSet):
     def menu_item_class(self):
         class EditionsMenuItem(MenuItem):
             def is_shown(self, request):
-                return any(request.user.has_perm(permission) for permission in EDITION_PERMISSIONS)
+                return has_any_perm(request.user, EDITION_PERMISSIONS)
 
         return EditionsMenuItem
 

@@ -253,6 +253,10 @@ class Idea(models.Model):
             ("view_statistics", _("Can see and export the budget's statistics")),
         ]
 
+    def get_site(self):
+        """The site of its budget page: whose staff review it (``common.scoping``)."""
+        return self.budget.get_site()
+
     def __str__(self):
         return self.title
 

@@ -114,13 +114,15 @@ class StaffGroup(models.Model):
 
     The group carries Wagtail's page permissions on the collectivity's home page and collection
     permissions on its collection (so the admin shows them their pages, images and documents and no
-    one else's) and the Django permissions of the role; ``territories.access`` scopes everything else.
+    one else's), and the permissions of its role for the collectivity's site only (Wagtail's
+    ``GroupSitePermission``, which ``common.scoping`` reads for every record of a site).
     """
 
     class Role(models.TextChoices):
         EDITOR = "editor", _("editors")
-        MODERATOR = "moderator", _("moderators")
+        STEERING = "steering", _("steering committee")
         OFFICER = "officer", _("election officers")
+        MODERATOR = "moderator", _("moderators")
 
     territory = models.ForeignKey(Territory, verbose_name=_("collectivity"), on_delete=models.CASCADE,
                                   related_name="staff_groups")

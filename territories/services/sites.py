@@ -1,16 +1,21 @@
 """A collectivity joins the platform: its site, collection and staff groups, in one step.
 
-Wagtail's own permissions then keep each collectivity's staff to its pages, images and documents:
-page permissions on its home page (they neither see nor edit another site's tree) and collection
-permissions on its collection (another collectivity's images never show in their chooser).
+Wagtail's own permissions then keep each collectivity's staff to what is theirs: page permissions
+on its home page (they neither see nor edit another site's tree), collection permissions on its
+collection (another collectivity's images never show in their chooser), and their role's
+permissions granted for its site only (``GroupSitePermission``: its settings, ideas, votes…).
+
+A role's permissions are those of the platform-wide group of the same job (``councils.roles``),
+so an app that grants its job a new permission grants it to every collectivity's group too.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, GroupSitePermission, Page, Site
 
+from councils import roles
 from home import starter
 
 from ..exceptions import AlreadyJoined, HostnameTaken
@@ -23,6 +28,12 @@ COLLECTION_PERMISSIONS = {
 }
 # Every role reaches the admin; only editors touch pages, images and documents.
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+ROLE_TEMPLATES = {
+    StaffGroup.Role.EDITOR: roles.COMMUNICATIONS,
+    StaffGroup.Role.STEERING: roles.STEERING_COMMITTEE,
+    StaffGroup.Role.OFFICER: roles.ELECTION_OFFICERS,
+    StaffGroup.Role.MODERATOR: roles.MODERATORS,
+}
 
 
 def permission(app_label: str, codename: str) -> Permission:
@@ -61,17 +72,24 @@ def create_site(*, territory: Territory, hostname: str, port: int = 80, name: st
     territory.site, territory.collection = site, collection
     territory.save(update_fields=["site", "collection"])
     for role in StaffGroup.Role:
-        _staff_group(territory, role, home, collection)
+        _staff_group(territory, role, site, collection)
     return site
 
 
-def _staff_group(territory: Territory, role: str, home: Page, collection: Collection) -> StaffGroup:
+def _staff_group(territory: Territory, role: str, site: Site, collection: Collection) -> StaffGroup:
     label = StaffGroup.Role(role).label
     group = Group.objects.create(name=f"{territory.name} ({territory.code}) — {label}")
-    group.permissions.add(permission(*ADMIN_ACCESS))
+    admin_access = permission(*ADMIN_ACCESS)
+    group.permissions.add(admin_access)
+    template = Group.objects.filter(name=ROLE_TEMPLATES[role]).first()
+    if template:
+        GroupSitePermission.objects.bulk_create(
+            GroupSitePermission(group=group, site=site, permission=granted)
+            for granted in template.permissions.exclude(pk=admin_access.pk)
+        )
     if role == StaffGroup.Role.EDITOR:
         GroupPagePermission.objects.bulk_create(
-            GroupPagePermission(group=group, page=home, permission=permission("wagtailcore", codename))
+            GroupPagePermission(group=group, page=site.root_page, permission=permission("wagtailcore", codename))
             for codename in PAGE_PERMISSIONS
         )
         GroupCollectionPermission.objects.bulk_create(
