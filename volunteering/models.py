@@ -46,7 +46,9 @@ class Association(models.Model):
     """A local association, registered by a resident (its first representative) and approved by moderators.
 
     Only approved associations are shown to the public and may post missions.
-    ``council`` is the neighbourhood it works in (empty: the whole town).
+    ``council`` is the neighbourhood it works in (empty: the whole town); ``site`` the collectivity's
+    site it registered on, whose moderators review it (empty: an installation's first site, before
+    territories).
     """
 
     class Status(models.TextChoices):
@@ -67,6 +69,9 @@ class Association(models.Model):
         "councils.Council", verbose_name=_("neighbourhood council"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="associations",
     )
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
     status = models.CharField(_("state"), max_length=10, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     submitted_by = models.ForeignKey(
@@ -85,6 +90,9 @@ class Association(models.Model):
         verbose_name = _("association")
         verbose_name_plural = _("associations")
         permissions = [("review_association", _("Can approve or refuse associations"))]
+
+    def get_site(self):
+        return self.site
 
     def __str__(self):
         return self.name
@@ -171,6 +179,9 @@ class Mission(models.Model):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["ends_at"])]
+
+    def get_site(self):
+        return self.association.site
 
     def __str__(self):
         return self.title

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Site
 
 from . import rules, services
 from .exceptions import InvalidData, VolunteeringError
@@ -140,7 +141,8 @@ def register_association(request):
         if form.is_valid():
             try:
                 association = services.register_association(user=request.user, data=form.association_data(),
-                                                            logo=form.cleaned_data["logo"])
+                                                            logo=form.cleaned_data["logo"],
+                                                            site=Site.find_for_request(request))
             except InvalidData as error:
                 form.add_domain_errors(error)
             except VolunteeringError as error:

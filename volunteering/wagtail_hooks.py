@@ -12,7 +12,6 @@ next to the listing with their permission checks. Skills are a snippet so the
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -30,9 +29,12 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
+from common.admin_views import ScopedDeleteView, ScopedEditView, ScopedInspectView
+from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_perm, scoped
 from councils.participations import PARTICIPATIONS_HOOK, Participation
 
 from . import services
@@ -42,6 +44,22 @@ from .models import Association, Mission, Skill
 
 ASSOCIATIONS = "volunteering_associations"
 MISSIONS = "volunteering_missions"
+ASSOCIATION_PERMISSIONS = ("volunteering.review_association", "volunteering.change_association",
+                           "volunteering.view_association")
+MISSION_PERMISSIONS = ("volunteering.change_mission", "volunteering.delete_mission", "volunteering.view_mission")
+
+# Associations belong to the site they registered on, missions to their association's: each
+# collectivity's moderators see theirs only (common.scoping).
+register_permission_policy(Association, SiteScopedPolicy(Association, site="site"))
+register_permission_policy(Mission, SiteScopedPolicy(Mission, site="association__site"))
+
+
+def user_associations(user, perms=ASSOCIATION_PERMISSIONS):
+    return scoped(Association.objects.all(), user, perms, site="site")
+
+
+def user_missions(user, perms=MISSION_PERMISSIONS):
+    return scoped(Mission.objects.all(), user, perms, site="association__site")
 
 
 class SkillViewSet(SnippetViewSet):
@@ -70,11 +88,13 @@ class AssociationIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         awaiting_first = Case(When(status=Association.Status.PENDING, then=Value(0)), default=Value(1))
-        return super().get_base_queryset().select_related("council").annotate(review_order=awaiting_first)
+        associations = super().get_base_queryset() & user_associations(self.request.user)
+        return associations.select_related("council").annotate(review_order=awaiting_first)
 
     def get_list_buttons(self, instance):
         buttons = []
-        if self.request.user.has_perm("volunteering.review_association") and instance.status == Association.Status.PENDING:
+        if (has_perm(self.request.user, "volunteering.review_association", instance)
+                and instance.status == Association.Status.PENDING):
             buttons += [
                 ListingButton(_("Approve"), url=reverse(f"{ASSOCIATIONS}:approve", args=[instance.pk]), icon_name="check", priority=5),
                 ListingButton(_("Refuse"), url=reverse(f"{ASSOCIATIONS}:refuse", args=[instance.pk]), icon_name="cross", priority=6),
@@ -82,16 +102,16 @@ class AssociationIndexView(generic.IndexView):
         return [*buttons, *super().get_list_buttons(instance)]
 
 
-class AssociationReviewMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
-    """An admin page about one association, for moderators."""
+class AssociationReviewMixin(SitePermissionRequiredMixin, WagtailAdminTemplateMixin):
+    """An admin page about one association, for its collectivity's moderators (404 for others)."""
 
-    raise_exception = True
     header_icon = "group"
     permission_required = "volunteering.review_association"
 
     @cached_property
     def association(self) -> Association:
-        return get_object_or_404(Association.objects.select_related("council", "submitted_by"), pk=self.kwargs["pk"])
+        associations = user_associations(self.request.user, [self.permission_required])
+        return get_object_or_404(associations.select_related("council", "submitted_by"), pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return self.association.name
@@ -153,6 +173,9 @@ class AssociationViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Associations")
     index_view_class = AssociationIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    inspect_view_class = ScopedInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = AssociationFilterSet
@@ -177,7 +200,9 @@ class AssociationViewSet(ModelViewSet):
 
 
 class MissionFilterSet(WagtailFilterSet):
-    association = django_filters.ModelChoiceFilter(label=_("Association"), queryset=Association.objects.all())
+    association = django_filters.ModelChoiceFilter(
+        label=_("Association"),
+        queryset=lambda request: user_associations(request.user) if request else Association.objects.none())
 
     class Meta:
         model = Mission
@@ -186,7 +211,8 @@ class MissionFilterSet(WagtailFilterSet):
 
 class MissionIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("association").with_accepted_count()
+        missions = super().get_base_queryset() & user_missions(self.request.user)
+        return missions.select_related("association").with_accepted_count()
 
 
 class MissionViewSet(ModelViewSet):
@@ -198,6 +224,8 @@ class MissionViewSet(ModelViewSet):
     icon = "calendar-alt"
     menu_label = _("Missions")
     index_view_class = MissionIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
     copy_view_enabled = False
     filterset_class = MissionFilterSet
     search_fields = ["title", "description", "place"]

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from common.scoping import has_perm
 from home.images import UnusableImage, check_uploaded_image
 
 from .. import rules
@@ -78,10 +79,11 @@ def clean_association_data(*, data: dict, exclude_pk=None) -> dict:
     return cleaned
 
 
-def register_association(*, user, data: dict, logo=None, now=None) -> Association:
+def register_association(*, user, data: dict, logo=None, site=None, now=None) -> Association:
     """A resident registers an association and becomes its first representative; moderators are told.
 
-    The association stays hidden until a moderator approves it.
+    The association stays hidden until a moderator approves it; ``site`` (where it registered) says
+    whose moderators review it.
     """
     now = now or timezone.now()
     if not rules.is_verified_resident(user):
@@ -90,7 +92,8 @@ def register_association(*, user, data: dict, logo=None, now=None) -> Associatio
     if logo:
         validate_logo(logo)
     with transaction.atomic():
-        association = Association(**cleaned, slug=_unique_slug(cleaned["name"]), submitted_at=now, submitted_by=user)
+        association = Association(**cleaned, slug=_unique_slug(cleaned["name"]), site=site, submitted_at=now,
+                                  submitted_by=user)
         if logo:
             association.logo = _store_logo(logo, name=cleaned["name"], user=user)
         association.save()
@@ -114,8 +117,8 @@ def refuse_association(*, association: Association, moderator, reason: str, now=
 
 def _review(*, association, moderator, status, reason, now) -> Association:
     now = now or timezone.now()
-    if not moderator.has_perm("volunteering.review_association"):
-        raise NotAllowed(_("Only moderators may approve or refuse associations."))
+    if not has_perm(moderator, "volunteering.review_association", association):
+        raise NotAllowed(_("Only the moderators of its collectivity may approve or refuse this association."))
     with transaction.atomic():
         association = Association.objects.select_for_update().get(pk=association.pk)
         if association.status != Association.Status.PENDING:
