@@ -78,6 +78,7 @@ def select_finalists(*, budget: BudgetPage, ideas, actor, now=None) -> Contest:
             max_choices=None if knapsack else budget.max_choices,
             envelope=budget.envelope if knapsack else None,
             allow_blank=True,
+            site=budget.get_site(),
             eligibility=Contest.Eligibility.RESIDENTS,
             opens_at=budget.vote_opens_at, closes_at=budget.vote_closes_at, proclaims_at=budget.results_at,
             threshold=budget.trustees_needed,

@@ -63,7 +63,7 @@ def sync_contests(*, consultation: ConsultationPage, actor=None) -> list[Contest
             fields = _contest_fields(consultation, question, position + 1, len(questions))
             ballot = ballots.get(position)
             if ballot is None:
-                contest = Contest.objects.create(**fields)
+                contest = Contest.objects.create(**fields, site=consultation.get_site())
                 ConsultationBallot.objects.create(consultation=consultation, position=position, contest=contest)
             else:
                 contest = Contest.objects.select_for_update().get(pk=ballot.contest_id)

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Site
 
 from accounts.models import Profile
 from home.demo import PALETTE, TOWN, _child, placeholder_image
@@ -74,7 +75,7 @@ def _roll() -> VoterRoll:
             if (family, station) == ("Dupont", "1"):
                 born = date(1980, 7, 14)
             lines.append(f"{family};{given};{born:%d/%m/%Y};{int(station):03d};{postcode}")
-    roll = VoterRoll.objects.create(name=ROLL_NAME)
+    roll = VoterRoll.objects.create(name=ROLL_NAME, site=Site.objects.filter(is_default_site=True).first())
     roll.source_file.save("demo-liste.csv", ContentFile("\n".join(lines).encode()), save=True)
     return import_roll(roll=roll)
 

@@ -144,6 +144,7 @@ def prepare_ballots(*, election: ElectionPage, actor=None) -> list[ElectionBallo
                 contest = Contest.objects.create(
                     title=election.title, question="", rule=Contest.Rule.PLURALITY, eligibility=Contest.Eligibility.ROLL,
                     opens_at=election.opens_at, closes_at=election.closes_at, proclaims_at=election.proclaims_at,
+                    site=election.get_site(),
                 )
                 ballot = ElectionBallot.objects.create(election=election, council=row.council, contest=contest)
                 log(contest=contest, action="election_ballot_created", actor=actor, election=election.pk,

@@ -6,20 +6,22 @@ listing it was made for (columns, a per-contest filter from Django's
 closes every write view in one place.
 """
 
-from django.contrib.admin import display
+from django.contrib.admin import SimpleListFilter, display
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
-from ..models import AuditEvent
+from common.scoping import has_perm, scoped
+
+from ..models import AuditEvent, Contest
 
 
 class AuditLogPermissionHelper(PermissionHelper):
     """The log is append-only: read with ``voting.view_auditevent``; nobody edits it, superusers included."""
 
     def user_can_list(self, user):
-        return user.has_perm("voting.view_auditevent")
+        return has_perm(user, "voting.view_auditevent")
 
     def user_can_create(self, user):
         return False
@@ -29,6 +31,20 @@ class AuditLogPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class ContestFilter(SimpleListFilter):
+    """The contests of the user's sites only: another collectivity's titles are not listed either."""
+
+    title = _("contest")
+    parameter_name = "contest"
+
+    def lookups(self, request, model_admin):
+        contests = scoped(Contest.objects.all(), request.user, "voting.view_auditevent", site="site")
+        return [(contest.pk, contest.title) for contest in contests]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(contest_id=self.value()) if self.value() else queryset
 
 
 class AuditLogAdmin(ModelAdmin):
@@ -42,9 +58,13 @@ class AuditLogAdmin(ModelAdmin):
     history_view_enabled = False
     permission_helper_class = AuditLogPermissionHelper
     list_display = ("at", "action", "contest", "who", "detail")
-    list_filter = ("contest",)
+    list_filter = (ContestFilter,)
     list_select_related = ("contest", "actor")
     list_per_page = 50
+
+    def get_queryset(self, request):
+        # The events of the contests of the sites the user reads the log for (common.scoping).
+        return scoped(super().get_queryset(request), request.user, "voting.view_auditevent", site="contest__site")
 
     @display(description=_("Who"))
     def who(self, event):

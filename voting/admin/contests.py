@@ -13,6 +13,11 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, ListingButton
+from wagtail.models import Site
+from wagtail.permissions import register_permission_policy
+
+from common.admin_views import ScopedObjectMixin
+from common.scoping import SiteScopedPolicy, scoped
 
 from ..exceptions import ContestFrozen
 from ..models import Contest
@@ -27,8 +32,16 @@ def manage_url(contest_pk) -> str:
     return reverse(f"{CONTESTS_NAMESPACE}:manage", args=[contest_pk])
 
 
+# A contest belongs to the site it was issued from: that collectivity's officers run it (common.scoping).
+register_permission_policy(Contest, SiteScopedPolicy(Contest, site="site"))
+
+
 class ContestIndexView(generic.IndexView):
-    """The listing, with a "Manage" button on each row."""
+    """The listing (the user's sites' contests), with a "Manage" button on each row."""
+
+    def get_base_queryset(self):
+        contests = scoped(Contest.objects.all(), self.request.user, manage.MANAGE_PERMISSIONS, site="site")
+        return super().get_base_queryset() & contests
 
     def get_list_buttons(self, instance):
         manage_button = ListingButton(_("Manage"), url=manage_url(instance.pk), icon_name="cogs", priority=5)
@@ -36,6 +49,12 @@ class ContestIndexView(generic.IndexView):
 
 
 class ContestCreateView(generic.CreateView):
+    def save_instance(self):
+        # Issued from the site the officer works on, unless they chose one of theirs.
+        if not self.form.instance.site_id:
+            self.form.instance.site = Site.find_for_request(self.request)
+        return super().save_instance()
+
     def get_success_url(self):
         return manage_url(self.object.pk)
 
@@ -66,7 +85,7 @@ class FrozenOnceSealedMixin:
         return redirect(manage_url(self.kwargs["pk"]))
 
 
-class ContestEditView(FrozenOnceSealedMixin, generic.EditView):
+class ContestEditView(ScopedObjectMixin, FrozenOnceSealedMixin, generic.EditView):
     def save_instance(self):
         # Sealing locks the contest row: locking it too means an edit cannot
         # slip in while options and trustees are written into the manifest,
@@ -88,7 +107,8 @@ class ContestEditView(FrozenOnceSealedMixin, generic.EditView):
         return sorted([manage_button, *super().get_header_more_buttons()])
 
 
-class ContestDeleteView(FrozenOnceSealedMixin, generic.DeleteView):
+class ContestDeleteView(ScopedObjectMixin, FrozenOnceSealedMixin, generic.DeleteView):
+    scope_actions = ("delete",)
     """A sealed contest stays, with its box and audit trail."""
 
 

@@ -5,6 +5,10 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from common.scoping import scoped
+
+from ..models import VoterRoll
+
 
 class PollingStationsField(forms.CharField):
     """Polling stations typed as "001, 002" rather than as the JSON list the model keeps."""
@@ -18,6 +22,10 @@ class PollingStationsField(forms.CharField):
         return [station.strip() for station in super().to_python(value).split(",") if station.strip()]
 
 
+# A contest may use the rolls of the sites where its officer may create or change contests.
+ROLL_PERMISSIONS = ("voting.add_contest", "voting.change_contest")
+
+
 class ContestAdminForm(WagtailAdminModelForm):
     """The contest's form; ``Contest.clean()`` still checks dates, rule and roll."""
 
@@ -26,6 +34,12 @@ class ContestAdminForm(WagtailAdminModelForm):
         required=False,
         help_text=_("Separated by commas, e.g. “001, 002”. Leave empty for the whole roll."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "roll" in self.fields and self.for_user is not None:
+            # Only the rolls of the officer's own collectivities: another's is not a valid choice.
+            self.fields["roll"].queryset = scoped(VoterRoll.objects.all(), self.for_user, ROLL_PERMISSIONS, site="site")
 
 
 class RollUploadForm(WagtailAdminModelForm):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
+from common.scoping import has_perm
+
 from .. import tasks
 from ..exceptions import VotingError
 from ..phases import Phase, contest_phase
@@ -177,9 +179,6 @@ class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
     permission_required = MANAGE_PERMISSIONS
     recent_events = 20
 
-    def has_permission(self):
-        return any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
-
     def get_context_data(self, **kwargs):
         contest, user = self.contest, self.request.user
         phase = contest_phase(contest)
@@ -189,11 +188,11 @@ class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
             actions=[
                 {"label": action.label, "help": action.help, "url": self.contest_url(action.name)}
                 for action in ACTIONS
-                if action.phase is phase and action.available(contest) and user.has_perm(action.permission_required)
+                if action.phase is phase and action.available(contest) and has_perm(user, action.permission_required, contest)
             ],
-            can_edit=not contest.is_frozen and user.has_perm("voting.change_contest"),
+            can_edit=not contest.is_frozen and has_perm(user, "voting.change_contest", contest),
             ceremony=ceremony.ceremony_progress(contest),
-            can_record_paper=user.has_perm(PaperDayMixin.permission_required)
+            can_record_paper=has_perm(user, PaperDayMixin.permission_required, contest)
             and PaperDayMixin.contest_queryset.filter(pk=contest.pk).exists(),
             trustees=trustees,
             decrypted=sum(trustee.partial_decryption is not None for trustee in trustees),

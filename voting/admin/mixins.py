@@ -1,31 +1,31 @@
 """What every per-contest admin view shares: its contest and its permission check."""
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from common.scoping import SitePermissionRequiredMixin, scoped
+
 from ..models import Contest
 from . import CONTESTS_NAMESPACE
 
 
-class ContestPermissionMixin(PermissionRequiredMixin):
-    """The contest named in the URL, for a user holding ``permission_required``.
+class ContestPermissionMixin(SitePermissionRequiredMixin):
+    """The contest named in the URL, for a user holding ``permission_required`` for its site.
 
-    A refusal raises PermissionDenied, which the Wagtail admin turns into its
-    "no permission" message; admin access itself is checked by Wagtail for
-    every admin URL. Override ``contest_queryset`` to restrict which contests
-    the view serves.
+    A user without the permission anywhere is refused (PermissionDenied, which the Wagtail admin
+    turns into its "no permission" message); another collectivity's contest is not found (404).
+    Override ``contest_queryset`` to restrict which contests the view serves.
     """
 
-    raise_exception = True
     contest_queryset = Contest.objects.all()
 
     @cached_property
     def contest(self) -> Contest:
-        return get_object_or_404(self.contest_queryset, pk=self.kwargs["pk"])
+        contests = scoped(self.contest_queryset, self.request.user, self.get_permission_required(), site="site")
+        return get_object_or_404(contests, pk=self.kwargs["pk"])
 
     def contest_url(self, name: str, *args) -> str:
         return reverse(f"{CONTESTS_NAMESPACE}:{name}", args=[self.contest.pk, *args])

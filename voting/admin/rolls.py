@@ -15,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Site
+from wagtail.permissions import register_permission_policy
+
+from common.admin_views import ScopedObjectMixin
+from common.scoping import SiteScopedPolicy
 
 from ..exceptions import ContestFrozen
 from ..models import VoterRoll
@@ -35,15 +40,26 @@ class ImportOnUploadMixin:
         return reverse(self.edit_url_name, args=[self.object.pk])
 
 
+# A roll belongs to the site it was uploaded for: that collectivity's officers hold it (common.scoping).
+register_permission_policy(VoterRoll, SiteScopedPolicy(VoterRoll, site="site"))
+
+
+class RollIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset() & self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change", "add"])
+
+
 class RollCreateView(ImportOnUploadMixin, generic.CreateView):
     success_message = _("Electoral roll “%(object)s” uploaded: its import is under way.")
 
     def save_instance(self):
         self.form.instance.created_by = self.request.user
+        self.form.instance.site = Site.find_for_request(self.request)
         return super().save_instance()
 
 
-class RollEditView(ImportOnUploadMixin, generic.EditView):
+class RollEditView(ScopedObjectMixin, ImportOnUploadMixin, generic.EditView):
     template_name = "voting/admin/roll_edit.html"
 
     def is_valid(self, form):
@@ -77,6 +93,7 @@ class RollViewSet(ModelViewSet):
     url_prefix = "votes/rolls"
     icon = "list-ul"
     menu_label = _("Electoral rolls")
+    index_view_class = RollIndexView
     add_view_class = RollCreateView
     edit_view_class = RollEditView
     copy_view_enabled = False

@@ -54,6 +54,12 @@ class Contest(ClusterableModel):
         _("polling stations"), default=list, blank=True,
         help_text=_("Only voters of these polling stations may vote (empty: the whole roll)."),
     )
+    # Whose staff run it: the collectivity's site it was issued from (common.scoping). Empty: an
+    # installation's first site, before territories.
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("issued by (site)"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     threshold = models.PositiveSmallIntegerField(
         _("trustees needed to count"), default=2,
         help_text=_("How many trustees must decrypt the totals to count the votes."),
@@ -92,6 +98,9 @@ class Contest(ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    def get_site(self):
+        return self.site
 
     @property
     def is_sealed(self) -> bool:

@@ -31,6 +31,10 @@ class VoterRoll(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Whose election officers hold it (common.scoping); empty: an installation's first site.
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("electoral roll")
@@ -39,6 +43,9 @@ class VoterRoll(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_site(self):
+        return self.site
 
     @property
     def progress_percent(self) -> int:
