@@ -17,8 +17,9 @@ One Celery worker (``--pool=solo``: one process, production settings
 through ``bench/settings_push.py``, broker on Redis DB 13) then does what
 production does: the notice is published (one ``Notice``, 100 delivery
 tasks of 1,000 residents: centre entries, the day's push slot, one
-``send_push`` task per subscription), and every push goes out with
-pywebpush. Measured: the time the publishing call takes (what a request or
+``send_pushes`` task per 100 subscriptions), and every push goes out with
+pywebpush: encrypted for its own subscription, under the VAPID token signed
+once for the push service, on a kept-alive connection. Measured: the time the publishing call takes (what a request or
 the beat task would wait), sends per second until the push service has
 received them all, and the worker's RSS (``/proc/<pid>/status``) sampled
 every half second: at start (idle, after start-up), peak, and end.

@@ -25,3 +25,7 @@ class PushGone(NoticeError):
 
 class PushFailed(NoticeError):
     """The push service timed out or failed: worth retrying later."""
+
+
+class PushUnreachable(PushFailed):
+    """The push service did not answer (timeout, connection refused): further sends to it now would wait as long."""

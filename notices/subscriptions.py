@@ -55,8 +55,13 @@ def _public_addresses_only(host: str, port: int) -> None:
             raise InvalidSubscription(_("The push service must be on the internet, not on a private address."))
 
 
-def check_endpoint(endpoint) -> str:
-    """The endpoint if it is an https address on a public host (or an explicitly allowed one)."""
+def check_endpoint(endpoint, *, public_hosts: set | None = None) -> str:
+    """The endpoint if it is an https address on a public host (or an explicitly allowed one).
+
+    ``public_hosts``: (host, port) pairs already resolved to public addresses by
+    the caller just before (a chunk of pushes resolves each push service once);
+    found ones are added to it.
+    """
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
         raise InvalidSubscription(_("The subscription has no valid endpoint."))
     try:
@@ -69,7 +74,10 @@ def check_endpoint(endpoint) -> str:
     if parts.username or parts.password:
         raise InvalidSubscription(_("The subscription has no valid endpoint."))
     if parts.hostname not in getattr(settings, "PUSH_ALLOWED_HOSTS", []):
-        _public_addresses_only(parts.hostname, port)
+        if public_hosts is None or (parts.hostname, port) not in public_hosts:
+            _public_addresses_only(parts.hostname, port)
+        if public_hosts is not None:
+            public_hosts.add((parts.hostname, port))
     return endpoint
 
 

@@ -135,6 +135,8 @@ class PushService:
         self.phones: dict[str, Phone] = {}
         self.shared_phone = shared_phone  # the benchmark: every endpoint is a phone with the same keys
         self.refused: list[str] = []
+        self.tokens: set[str] = set()  # the VAPID JWTs accepted (recorded phones only)
+        self.connections = 0  # TLS connections accepted: kept-alive ones are counted once
         self.delivered = 0
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -165,7 +167,8 @@ class PushService:
         with self.lock:
             phone.attempts += 1
         try:
-            verify_vapid(headers.get("Authorization", ""), public_key=self.vapid_public_key, audience=self.origin)
+            authorization = headers.get("Authorization", "")
+            verify_vapid(authorization, public_key=self.vapid_public_key, audience=self.origin)
             if headers.get("Content-Encoding") != "aes128gcm" or "TTL" not in headers:
                 raise ValueError("missing Content-Encoding: aes128gcm or TTL")
             shown = json.loads(http_ece.decrypt(body, private_key=phone.private_key, auth_secret=phone.auth,
@@ -183,6 +186,7 @@ class PushService:
             self.delivered += 1
             if self.record:
                 phone.shown.append(shown)
+                self.tokens.add(authorization)
         return 201
 
     def _handler(self):
@@ -190,6 +194,11 @@ class PushService:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as real push services do
+
+            def setup(self):
+                super().setup()
+                with service.lock:
+                    service.connections += 1
 
             def do_GET(self):  # noqa: N802 - /stats, for the benchmark
                 body = json.dumps({"delivered": service.delivered, "refused": len(service.refused),

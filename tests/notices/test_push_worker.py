@@ -16,17 +16,9 @@ from django.db import connection
 from accounts.notifications import TOPIC_VOTE_OPENED, Message, announce
 from notices import subscriptions
 from notices.models import Notification, PushSubscription
-from parvis.celery import app
 
 from ..accounts.factories import make_resident
-from ..parvis.test_celery_worker import REDIS_URL as SHARED_REDIS_URL
-from ..parvis.test_celery_worker import redis_available
-
-# A Redis database of its own, next to the e-mail worker test's: should the two ever run at the same
-# time (CI ran them on two xdist workers), each worker would take the other's tasks and each
-# fixture's flush would drop the other's queue.
-_base, _db = SHARED_REDIS_URL.rsplit("/", 1)
-REDIS_URL = f"{_base}/{(int(_db) - 1) % 16 if _db.isdigit() else 14}"
+from ..parvis.celery_broker import REDIS_URL, real_broker, redis_available
 from .push_service import make_phone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +27,7 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker shares the test database: PostgreSQL"),
     pytest.mark.skipif(not redis_available(), reason=f"Redis not reachable at {REDIS_URL}"),
-    pytest.mark.xdist_group("celery-worker"),
+    pytest.mark.xdist_group("celery-worker"),  # with the e-mail worker test: one at a time on this Redis database
 ]
 
 
@@ -44,8 +36,39 @@ def database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+class Worker:
+    """A Celery worker subprocess; its output goes to a file (a pipe nobody reads could fill and block it)."""
+
+    def __init__(self, env: dict, log_path: Path):
+        self.log = log_path.open("w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "parvis", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-heartbeat", "--without-mingle", "--without-gossip"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+        )
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def wait_for(self, condition, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            assert self.process.poll() is None, f"the worker stopped:\n{self.output()}"
+            time.sleep(0.2)
+        return False
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
 @pytest.fixture
-def worker(migrated_data, push_service, settings):
+def worker(migrated_data, push_service, settings, tmp_path):
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {
         **os.environ,
@@ -57,27 +80,14 @@ def worker(migrated_data, push_service, settings):
         "PARVIS_TEST_PUSH_ALLOWED_HOSTS": "127.0.0.1",
         "PARVIS_TEST_PUSH_RETRY_DELAYS": "1,1",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "parvis", "worker", "--pool=solo", "--loglevel=WARNING", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    app.conf.task_always_eager, app.conf.broker_url, app._pool = False, REDIS_URL, None
+    worker = Worker(env, tmp_path / "worker.log")
     try:
-        yield process
+        # Started before the clock of the test runs: on a loaded machine Django and Celery take a while to load.
+        assert worker.wait_for(lambda: " ready." in worker.output(), 120), f"the worker never got ready:\n{worker.output()}"
+        with real_broker(REDIS_URL):
+            yield worker
     finally:
-        app.conf.task_always_eager, app.conf.broker_url, app._pool = True, "memory://", None
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def wait_for(condition, process, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        assert process.poll() is None, process.stdout.read()
-        time.sleep(0.2)
-    return False
+        worker.stop()
 
 
 def test_the_worker_pushes_deletes_gone_subscriptions_and_retries_with_backoff(worker, push_service):
@@ -90,8 +100,11 @@ def test_the_worker_pushes_deletes_gone_subscriptions_and_retries_with_backoff(w
     announce(topic=TOPIC_VOTE_OPENED, users=get_user_model().objects.all(),
              message=Message("Vote ouvert", "Un vote est ouvert dans votre quartier.", "/votes/"))
 
-    assert wait_for(lambda: phones["ok"].shown and phones["500"].attempts >= 3
-                    and not PushSubscription.objects.filter(user__email="410@example.org").exists(), worker)
+    assert worker.wait_for(lambda: phones["ok"].shown and phones["500"].attempts >= 3
+                           and not PushSubscription.objects.filter(user__email="410@example.org").exists(), 60), (
+        f"phones: { {name: (phone.attempts, phone.shown) for name, phone in phones.items()} }, refused: {push_service.refused}, "
+        f"subscriptions left: {list(PushSubscription.objects.values_list('user__email', flat=True))}\n"
+        f"worker output:\n{worker.output()}")
     assert phones["ok"].shown == [{"title": "Vote ouvert", "body": "Un vote est ouvert dans votre quartier.",
                                    "url": "/votes/", "tag": phones["ok"].shown[0]["tag"]}]
     assert push_service.refused == []

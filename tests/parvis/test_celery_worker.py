@@ -17,16 +17,9 @@ import redis
 from home.tasks import send_email
 from parvis.celery import app
 
+from .celery_broker import REDIS_URL, real_broker, redis_available
+
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("PARVIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
 
 pytestmark = [
     pytest.mark.skipif(not redis_available(), reason=f"Redis not reachable at {REDIS_URL}"),
@@ -79,3 +72,17 @@ def test_a_task_sent_by_the_web_process_is_run_by_the_worker(worker):
     assert len(messages) == 1, "the worker did not deliver the e-mail within 60 s"
     assert "Subject: Vote ouvert" in messages[0]
     assert "habitant@example.org" in messages[0]
+
+
+def test_tasks_queued_after_inline_ones_reach_the_real_broker():
+    """An inline task binds Celery's producer pool to memory://; real_broker must not publish there (CI)."""
+    broker = redis.Redis.from_url(REDIS_URL)
+    broker.flushdb()
+    send_email.delay(subject="Inline", body="Sent inline.", recipients=["habitant@example.org"])
+
+    with real_broker(REDIS_URL):
+        send_email.delay(subject="Queued", body="Queued for a worker.", recipients=["habitant@example.org"])
+
+    assert broker.llen("celery") == 1
+    assert app.conf.task_always_eager and app.conf.broker_url == "memory://"
+    broker.flushdb()
