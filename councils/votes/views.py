@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.images import get_image_model
 
 from parvis.http import client_ip
 from voting.exceptions import VotingError
@@ -30,6 +32,7 @@ from .forms import CandidateApplicationForm, ConsultationBallotForm
 from .models import Candidate, ConsultationPage, ElectionPage
 
 ROLL_PREFIX = "roll"
+CANDIDATE_THUMBNAIL = "fill-96x96"  # as councils/election_candidate.html shows a candidate's photo
 
 
 def _back(page, anchor: str) -> HttpResponseRedirect:
@@ -50,20 +53,13 @@ def election_context(request, page: ElectionPage) -> dict:
     """The election page: councils and candidates, the voter's own ballot (only theirs), applications."""
     user = request.user
     phase = page.phase()
-    approved = Candidate.objects.filter(election=page, status=Candidate.Status.APPROVED).select_related("photo")
-    by_council: dict[int, list] = {}
-    for candidate in approved.order_by("name"):
-        by_council.setdefault(candidate.council_id, []).append(candidate)
-    councils = [
-        {"council": row.council, "seats": row.seats, "candidates": by_council.get(row.council_id, [])}
-        for row in page.council_seats.select_related("council")
-    ]
     my_ballot = elections.ballot_of(election=page, user=user)
     context = {
         "phase": phase,
         "phases": Phase,
         "schedule": page.schedule(),
-        "councils": councils,
+        # Called by the template only when the candidates' list is not kept (parvis_fragments).
+        "councils": lambda: election_candidates(page),
         "applications_open": page.applications_open(),
         "my_candidacy": Candidate.objects.filter(election=page, user=user).select_related("council").first()
         if user.is_authenticated else None,
@@ -76,8 +72,26 @@ def election_context(request, page: ElectionPage) -> dict:
     if my_ballot is not None:
         ballot = ballot_context(request, my_ballot.contest)
         context["ballot"] = ballot
-        context["my_candidates"] = by_council.get(my_ballot.council_id, [])
+        context["my_candidates"] = list(approved_candidates(page).filter(council_id=my_ballot.council_id))
     return context
+
+
+def approved_candidates(page: ElectionPage):
+    """The election's approved candidates by name, with their photo's thumbnail fetched in the same go."""
+    thumbnails = get_image_model().get_rendition_model().objects.filter(filter_spec=CANDIDATE_THUMBNAIL)
+    return (Candidate.objects.filter(election=page, status=Candidate.Status.APPROVED).order_by("name")
+            .select_related("photo").prefetch_related(Prefetch("photo__renditions", queryset=thumbnails)))
+
+
+def election_candidates(page: ElectionPage) -> list[dict]:
+    """Each council of the election with its seats and approved candidates (three queries, whatever the size)."""
+    by_council: dict[int, list] = {}
+    for candidate in approved_candidates(page):
+        by_council.setdefault(candidate.council_id, []).append(candidate)
+    return [
+        {"council": row.council, "seats": row.seats, "candidates": by_council.get(row.council_id, [])}
+        for row in page.council_seats.select_related("council")
+    ]
 
 
 def apply_as_candidate(request, page: ElectionPage):
