@@ -52,22 +52,23 @@ def _posted_identity(request):
 def election_context(request, page: ElectionPage) -> dict:
     """The election page: councils and candidates, the voter's own ballot (only theirs), applications."""
     user = request.user
-    phase = page.phase()
+    contests = page.contests()  # read once for the phase, the dates and the applications
+    phase = page.phase(contests)
     my_ballot = elections.ballot_of(election=page, user=user)
     context = {
         "phase": phase,
         "phases": Phase,
-        "schedule": page.schedule(),
+        "schedule": page.schedule(contests),
         # Called by the template only when the candidates' list is not kept (parvis_fragments).
         "councils": lambda: election_candidates(page),
-        "applications_open": page.applications_open(),
+        "applications_open": page.applications_open(contests=contests),
         "my_candidacy": Candidate.objects.filter(election=page, user=user).select_related("council").first()
         if user.is_authenticated else None,
         "my_ballot": my_ballot,
         "needs_login": phase is Phase.OPEN and not user.is_authenticated,
         "roll_form": RollProofForm(prefix=ROLL_PREFIX) if phase is Phase.OPEN and user.is_authenticated and not my_ballot else None,
         "identity": certified_identity(user) if phase is Phase.OPEN and not my_ballot else None,
-        "any_proclaimed": any(contest_phase(contest) is Phase.PROCLAIMED for contest in page.contests()),
+        "any_proclaimed": any(contest_phase(contest) is Phase.PROCLAIMED for contest in contests),
     }
     if my_ballot is not None:
         ballot = ballot_context(request, my_ballot.contest)
