@@ -83,3 +83,18 @@ def include_shared_block(context, bound_block):
     page = context.get("page")
     # Safe: the HTML is what render_as_block gave (kept as it was rendered).
     return mark_safe(shared_fragment(request, f"block:{bound_block.id}", [getattr(page, "pk", ""), *query], render))
+
+
+@register.filter
+def all_shared(stream) -> bool:
+    """Whether every block of a StreamField value is shared and ignores the query string, read from the
+    raw data (no block converted, no query): such a stream is kept whole, its blocks never loaded."""
+    try:
+        children, raw = stream.stream_block.child_blocks, stream.raw_data
+    except AttributeError:
+        return False
+    for item in raw:
+        block = children.get(item["type"])
+        if block is None or not is_shared_block(block) or getattr(block.meta, "shared_query", ()):
+            return False
+    return True

@@ -162,3 +162,23 @@ def test_a_gallery_page_is_kept_per_page_number_and_filters_are_not(client, shar
     client.get(budget.url + "?page=99999999")
     assert fragments(shared_cache) == base + 1
     assert shared_cache.get(GENERATION_KEY)
+
+
+def test_a_stream_is_kept_whole_only_when_every_block_is_shared(client, shared_cache, django_assert_max_num_queries):
+    from home.templatetags.parvis_fragments import all_shared
+
+    home = make_home()
+    home.body = [("paragraph", "<p>Bienvenue</p>"), ("quote", {"text": "Participer", "attribution": ""})]
+    home.save_revision().publish()
+    home.refresh_from_db()
+    assert all_shared(home.body)
+    home.body.raw_data.append({"type": "ballot", "value": {"contest": None, "intro": ""}, "id": "b1"})
+    assert not all_shared(home.body)  # a ballot is personal: the stream is rendered block by block
+
+    client.force_login(make_resident())
+    for _ in range(2):
+        client.get("/")
+    # Wagtail's routing and view restrictions (3), the resident's session, account, admin rights (2, the
+    # userbar) and unread notices: nothing for the page's content, its streams are not loaded.
+    with django_assert_max_num_queries(8):
+        assert "Bienvenue" in client.get("/").content.decode()
