@@ -12,7 +12,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from parvis.pagecache.fragments import query_key, shared_fragment
+from parvis.pagecache.fragments import prefetch_fragments, query_key, shared_fragment
 
 register = template.Library()
 
@@ -98,3 +98,28 @@ def all_shared(stream) -> bool:
         if block is None or not is_shared_block(block) or getattr(block.meta, "shared_query", ()):
             return False
     return True
+
+
+@register.simple_tag(takes_context=True)
+def include_stream(context, stream):
+    """Every block of a StreamField value, as ``{% include_shared_block %}`` would, but a shared block kept
+    for every visitor is read from the cache before it is even loaded (its pages and images not fetched)."""
+    request, page = context.get("request"), context.get("page")
+    children = stream.stream_block.child_blocks
+    shared = {}  # index -> (name, vary_on) of the blocks kept for every visitor
+    for index, item in enumerate(stream.raw_data):
+        block = children.get(item["type"])
+        query = shared_block_query(block, request) if request is not None and block is not None else None
+        if query is not None and item.get("id") and is_shared_block(block):
+            shared[index] = (f"block:{item['id']}", [getattr(page, "pk", ""), *query])
+    prefetch_fragments(request, list(shared.values()))
+    parts = []
+    for index in range(len(stream.raw_data)):
+        if index not in shared:
+            parts.append(include_shared_block(context, stream[index]))
+            continue
+        name, vary_on = shared[index]
+        parts.append(shared_fragment(
+            request, name, vary_on, lambda index=index: stream[index].render_as_block(context=context.flatten()),
+        ))
+    return mark_safe("".join(parts))

@@ -60,7 +60,8 @@ def shared_fragment(request, name: str, vary_on, render) -> str:
     if cache is None or not generation or getattr(request, "is_preview", False):
         return render()
     key = fragment_key(request, name, vary_on, generation)
-    html = cache.get(key)
+    prefetched = getattr(request, "_parvis_fragments", {})
+    html = prefetched[key] if key in prefetched else cache.get(key)
     if html is not None:
         return html
     html = render()
@@ -82,3 +83,15 @@ def query_key(request, names=("page",)) -> list[str] | None:
     ):
         return None
     return [f"{name}={params.get(name, '')}" for name in names]
+
+
+def prefetch_fragments(request, parts) -> None:
+    """Read the kept HTML of several parts in one round trip (``parts``: ``(name, vary_on)`` pairs),
+    for ``shared_fragment`` to find on the request: a stream of blocks costs one cache read, not one a block."""
+    cache = getattr(request, "_parvis_cache", None) if request is not None else None
+    generation = getattr(request, "_parvis_generation", None) if request is not None else None
+    if cache is None or not generation or getattr(request, "is_preview", False) or not parts:
+        return
+    keys = [fragment_key(request, name, vary_on, generation) for name, vary_on in parts]
+    found = cache.get_many(keys)
+    request._parvis_fragments = {**getattr(request, "_parvis_fragments", {}), **{key: found.get(key) for key in keys}}
