@@ -5,7 +5,8 @@ The part is rendered once per content generation and phase (see
 signed-in residents alike, so it must hold nothing personal: no ``user``,
 no form (its CSRF token), no message. The variables after the name tell
 apart what differs by more than host and language (the page, a page number);
-a final ``if condition`` keeps the part only when it holds (a list not filtered).
+a final ``if condition`` (or ``if not condition``) keeps the part only when it
+holds (a list not filtered, no form on the page).
 """
 
 from django import template
@@ -18,11 +19,12 @@ register = template.Library()
 
 
 class SharedFragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on, condition=None):
-        self.nodelist, self.name, self.vary_on, self.condition = nodelist, name, vary_on, condition
+    def __init__(self, nodelist, name, vary_on, condition=None, negate=False):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+        self.condition, self.negate = condition, negate
 
     def render(self, context):
-        if self.condition is not None and not self.condition.resolve(context):
+        if self.condition is not None and bool(self.condition.resolve(context)) == self.negate:
             return self.nodelist.render(context)
         name = self.name.resolve(context)
         vary_on = [str(variable.resolve(context)) for variable in self.vary_on]
@@ -34,13 +36,15 @@ def do_shared_fragment(parser, token):
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError(f"'{bits[0]}' needs a fragment name")
-    condition = None
-    if len(bits) > 3 and bits[-2] == "if":  # {% sharedfragment "name" var if keepable %}: kept only then
+    condition, negate = None, False
+    if len(bits) > 4 and bits[-3:-1] == ["if", "not"]:  # {% sharedfragment "name" if not personal %}
+        condition, negate, bits = parser.compile_filter(bits[-1]), True, bits[:-3]
+    elif len(bits) > 3 and bits[-2] == "if":  # {% sharedfragment "name" var if keepable %}: kept only then
         condition, bits = parser.compile_filter(bits[-1]), bits[:-2]
     nodelist = parser.parse(("endsharedfragment",))
     parser.delete_first_token()
     return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]],
-                              condition)
+                              condition, negate)
 
 
 def shared_block_query(block, request) -> list[str] | None:

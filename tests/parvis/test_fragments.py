@@ -182,3 +182,19 @@ def test_a_stream_is_kept_whole_only_when_every_block_is_shared(client, shared_c
     # userbar) and unread notices: nothing for the page's content, its streams are not loaded.
     with django_assert_max_num_queries(8):
         assert "Bienvenue" in client.get("/").content.decode()
+
+
+def test_a_councils_contact_form_stays_personal_while_its_page_is_shared(client, shared_cache):
+    from ..councils.factories import CouncilFactory, make_council_index, make_council_page
+
+    page = make_council_page(make_council_index(make_home()), CouncilFactory(name="Tilleuls", email="t@ville.example"))
+    tokens = {}
+    for email in ("amina@example.org", "jean@example.org"):
+        client.force_login(make_resident(email))
+        for _ in range(2):
+            client.get(page.url)  # keeps the page's shared parts, its contact link among them
+        tokens[email] = {token for _ in range(2) for token in CSRF.findall(client.get(page.url + "contact/").content.decode())}
+        client.logout()
+
+    assert all(tokens.values()) and not tokens["amina@example.org"] & tokens["jean@example.org"]
+    assert fragments(shared_cache) >= 3  # the band, the lists and the contact link of the page itself
