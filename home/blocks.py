@@ -29,7 +29,7 @@ class HeadingBlock(blocks.StructBlock):
     )
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "title"
         label = _("Heading")
         template = "home/blocks/heading_block.html"
@@ -45,7 +45,7 @@ class FigureBlock(blocks.StructBlock):
     credit = blocks.CharBlock(label=_("Credit"), required=False, max_length=120)
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "image"
         label = _("Image")
         template = "home/blocks/figure_block.html"
@@ -59,7 +59,7 @@ class QuoteBlock(blocks.StructBlock):
     attribution = blocks.CharBlock(label=_("Attribution"), required=False, max_length=120)
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "openquote"
         label = _("Quote")
         template = "home/blocks/quote_block.html"
@@ -107,7 +107,7 @@ class VideoBlock(blocks.StructBlock):
         return context
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "media"
         label = _("Video")
         template = "home/blocks/video_block.html"
@@ -122,7 +122,7 @@ class DocumentBlock(blocks.StructBlock):
     description = blocks.TextBlock(label=_("Description"), required=False)
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "doc-full"
         label = _("Document to download")
         template = "home/blocks/document_block.html"
@@ -147,7 +147,7 @@ class CallToActionBlock(blocks.StructBlock):
         return value
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "pick"
         label = _("Call to action")
         template = "home/blocks/call_to_action_block.html"
@@ -200,7 +200,7 @@ class HighlightBlock(blocks.StructBlock):
     )
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "pick"
         label = _("Highlight")
         template = "home/blocks/highlight_block.html"
@@ -213,7 +213,7 @@ class SocialLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(label=_("Address"))
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "link"
         label = _("Social link")
 
@@ -226,7 +226,7 @@ class StepBlock(blocks.StructBlock):
     image = ImageBlock(label=_("Image"), required=False)
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "list-ol"
         label = _("Step")
         template = "home/blocks/step_block.html"

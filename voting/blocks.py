@@ -30,7 +30,7 @@ class BallotBlock(blocks.StructBlock):
         return context
 
     class Meta:
-        shared = False  # personal (the resident's form, status or ballot): rendered for each request
+        shared = False  # personal (a resident's form, status or ballot): rendered each time
         icon = "tick-inverse"
         label = _("Ballot")
         template = "voting/blocks/ballot_block.html"
@@ -57,7 +57,7 @@ class ResultsBlock(blocks.StructBlock):
         return context
 
     class Meta:
-        shared = True  # the same HTML for every visitor: kept per content generation (parvis_fragments)
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "table"
         label = _("Vote results")
         template = "voting/blocks/results_block.html"

@@ -34,8 +34,8 @@ from .forms import CandidateApplicationForm, ConsultationBallotForm
 from .models import Candidate, ConsultationPage, ElectionPage
 
 ROLL_PREFIX = "roll"
-CANDIDATE_THUMBNAIL = "fill-96x96"
-CANDIDATES_PER_PAGE = 24  # an 8-council election has 135: a phone shows them a page at a time  # as councils/election_candidate.html shows a candidate's photo
+CANDIDATE_THUMBNAIL = "fill-96x96"  # as councils/election_candidate.html shows a candidate's photo
+CANDIDATES_PER_PAGE = 24  # an 8-council election has 135: a phone shows them a page at a time
 
 
 def _back(page, anchor: str) -> HttpResponseRedirect:
