@@ -1,6 +1,6 @@
 """Serve the demo site like production and measure its pages against a trivial view.
 
-    .venv/bin/python bench/pages.py [--election-day] [--requests 400] [--concurrency 16] [--workers 2]
+    .venv/bin/python bench/pages.py [--election-day] [--requests 400] [--concurrency 16] [--workers 2] [--rounds 5]
                                     [--database parvis_bench]
 
 Steps: a fresh PostgreSQL database (``parvis_bench``) gets the migrations and
@@ -11,7 +11,9 @@ are counted with Django's test client under the same settings, page cache off
 it with ``parvis.settings.production`` (DEBUG off, Redis cache, WhiteNoise)
 three times: anonymous visitors with the page cache on, with it off, and a
 signed-in resident (page cache on, which they bypass). A thread pool of
-keep-alive HTTP clients sends the same number of requests to each URL.
+keep-alive HTTP clients sends the same number of requests to each URL, the
+URLs taking turns over ``--rounds`` rounds (load from other processes then
+falls on all of them alike).
 ``/healthz`` is the floor, measured in each of the three runs: the cost of
 Django + gunicorn for an empty response; each page's share of the floor is
 its rate divided by the floor's (1.0: as cheap as the trivial view).
@@ -106,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per URL")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=5, help="URLs take turns this many times (shared machines)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="parvis_bench", help="throw-away database (dropped and created)")
@@ -129,7 +132,7 @@ def main() -> None:
                                     ("signed-in resident", env, {"Cookie": cookie})):
         print(f"\n== {mode}")
         shares[mode] = measure_pages(mode_env, PAGES, workers=args.workers, requests=args.requests,
-                                     concurrency=args.concurrency, headers=headers)
+                                     concurrency=args.concurrency, headers=headers, rounds=args.rounds)
     names = [name for name in PAGES if PAGES[name] != "/healthz"]
     print("\nShare of the floor (page req/s / healthz req/s, same server run):")
     print(f"{'page':<14}" + "".join(f"{mode:>22}" for mode in shares) + f"{'queries (off)':>15}")
@@ -138,7 +141,7 @@ def main() -> None:
 
 
 def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, requests: int, concurrency: int,
-                  headers=None) -> dict[str, float]:
+                  headers=None, rounds: int = 1) -> dict[str, float]:
     """Serve with gunicorn and print each URL's throughput and latency; the first URL is the baseline.
 
     Returns each URL's rate as a share of the baseline's (``headers`` go with every request but the baseline's).
@@ -163,17 +166,26 @@ def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, r
             fetch_many(port, path, 20, 2, headers)
 
         width = max(len(name) for name in pages) + 2
-        print(f"gunicorn {workers} workers, {concurrency} clients, {requests} requests per URL")
+        print(f"gunicorn {workers} workers, {concurrency} clients, {requests} requests per URL in {rounds} rounds")
         print(f"{'URL':<{width}}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'cost vs baseline':>18}")
+        # URLs take turns, a share of their requests each round: a burst of load from another process on a
+        # shared machine then weighs on every URL alike instead of on whichever was being measured.
+        spent = {name: 0.0 for name in pages}
+        latencies: dict[str, list[float]] = {name: [] for name in pages}
+        for round_number in range(rounds):
+            share = requests // rounds + (1 if round_number < requests % rounds else 0)
+            for position, (name, path) in enumerate(pages.items()):
+                seconds, measured = fetch_many(port, path, share, concurrency, headers if position else None)
+                spent[name] += seconds
+                latencies[name] += measured
         baseline = None
         shares = {}
-        for name, path in pages.items():
-            seconds, latencies = fetch_many(port, path, requests, concurrency, headers if baseline else None)
-            rate = len(latencies) / seconds
+        for name in pages:
+            rate = len(latencies[name]) / spent[name]
             baseline = baseline or rate
             shares[name] = rate / baseline
-            p95 = statistics.quantiles(latencies, n=20)[-1]
-            print(f"{name:<{width}}{rate:>9.0f}{statistics.median(latencies) * 1000:>11.1f}"
+            p95 = statistics.quantiles(latencies[name], n=20)[-1]
+            print(f"{name:<{width}}{rate:>9.0f}{statistics.median(latencies[name]) * 1000:>11.1f}"
                   f"{p95 * 1000:>9.1f}{baseline / rate:>17.1f}x")
         return shares
     finally:

@@ -57,6 +57,7 @@ class TimelineBlock(BudgetBlock):
         return {"steps": timeline(budget)}
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "calendar-alt"
         label = _("Budget timeline")
         template = "budget/blocks/timeline_block.html"
@@ -81,6 +82,7 @@ class IdeaSubmissionBlock(BudgetBlock):
         return {"status": status, "form": form, "criteria": list(budget.criteria.all()), "next": request.get_full_path()}
 
     class Meta:
+        shared = False  # personal (a resident's form, status or ballot): rendered each time
         icon = "form"
         label = _("Idea submission")
         template = "budget/blocks/idea_submission_block.html"
@@ -114,6 +116,8 @@ class IdeaGalleryBlock(BudgetBlock):
         return {"filter_form": form, "page_obj": page_obj, "filter_query": query.urlencode(), "filtered": bool(filters)}
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
+        shared_query = ("page",)  # kept for each page of the unfiltered gallery
         icon = "grid"
         label = _("Idea gallery")
         template = "budget/blocks/idea_gallery_block.html"
@@ -138,6 +142,7 @@ class FinalistVoteBlock(BudgetBlock):
         return context
 
     class Meta:
+        shared = False  # personal (a resident's form, status or ballot): rendered each time
         icon = "tick-inverse"
         label = _("Finalist vote")
         template = "budget/blocks/finalist_vote_block.html"
@@ -155,6 +160,7 @@ class ResultsBlock(BudgetBlock):
         return {"results": budget_results(budget=budget)}
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "table"
         label = _("Budget results")
         template = "budget/blocks/results_block.html"
@@ -172,6 +178,7 @@ class StatisticsBlock(BudgetBlock):
         return {"stats": cached_statistics(budget=budget)}
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "list-ul"
         label = _("Budget statistics")
         template = "budget/blocks/statistics_block.html"

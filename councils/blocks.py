@@ -24,6 +24,7 @@ class NewsItemBlock(blocks.StructBlock):
     image = ImageBlock(label=_("Image"), required=False)
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "doc-full-inverse"
         label = _("News item")
         template = "councils/blocks/news_item_block.html"
@@ -53,6 +54,7 @@ class EventBlock(blocks.StructBlock):
         return value
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "date"
         label = _("Event")
         template = "councils/blocks/event_block.html"
@@ -74,6 +76,7 @@ class AchievementBlock(blocks.StructBlock):
     photo = ImageBlock(label=_("Photo"))
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "success"
         label = _("Achievement")
         template = "councils/blocks/achievement_block.html"

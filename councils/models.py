@@ -2,9 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -19,6 +22,7 @@ from home.models import hex_colour
 
 from .blocks import CouncilNewsBlock
 from .forms import CouncilContactForm, FindCouncilForm
+from parvis.pagecache.fragments import query_key
 from parvis.pagecache.shared import remembered
 
 from .participations import current_participations
@@ -222,6 +226,8 @@ class CouncilPage(RoutablePageMixin, Page):
     parent_page_types = ["councils.CouncilIndexPage"]
     subpage_types: list[str] = []
 
+    PARTICIPATIONS_PER_PAGE = 10  # a council can have a hundred missions open: a phone shows them ten at a time
+
     class Meta:
         verbose_name = _("council page")
 
@@ -234,12 +240,18 @@ class CouncilPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        def participations():
+            # Open participations change with content or the clock only: kept until then (parvis.pagecache).
+            found = remembered(request, f"council-participations:{self.council_id}:{get_language()}",
+                               lambda: current_participations(self.council))
+            return Paginator(found, self.PARTICIPATIONS_PER_PAGE).get_page(request.GET.get("page"))
+
+        keep = query_key(request)
         context.update(
             members=self.members.select_related("photo"),
-            # Open participations change with content or the clock only: kept until then (parvis.pagecache).
-            participations=remembered(
-                request, f"council-participations:{self.council_id}", lambda: current_participations(self.council)
-            ),
+            # Read only when the page's lists are not kept for every visitor (parvis_fragments).
+            participations=SimpleLazyObject(participations),
+            list_key=" ".join(keep) if keep is not None else None,
         )
         return context
 

@@ -29,6 +29,7 @@ class HeadingBlock(blocks.StructBlock):
     )
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "title"
         label = _("Heading")
         template = "home/blocks/heading_block.html"
@@ -44,6 +45,7 @@ class FigureBlock(blocks.StructBlock):
     credit = blocks.CharBlock(label=_("Credit"), required=False, max_length=120)
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "image"
         label = _("Image")
         template = "home/blocks/figure_block.html"
@@ -57,6 +59,7 @@ class QuoteBlock(blocks.StructBlock):
     attribution = blocks.CharBlock(label=_("Attribution"), required=False, max_length=120)
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "openquote"
         label = _("Quote")
         template = "home/blocks/quote_block.html"
@@ -104,6 +107,7 @@ class VideoBlock(blocks.StructBlock):
         return context
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "media"
         label = _("Video")
         template = "home/blocks/video_block.html"
@@ -118,6 +122,7 @@ class DocumentBlock(blocks.StructBlock):
     description = blocks.TextBlock(label=_("Description"), required=False)
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "doc-full"
         label = _("Document to download")
         template = "home/blocks/document_block.html"
@@ -142,6 +147,7 @@ class CallToActionBlock(blocks.StructBlock):
         return value
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "pick"
         label = _("Call to action")
         template = "home/blocks/call_to_action_block.html"
@@ -194,6 +200,7 @@ class HighlightBlock(blocks.StructBlock):
     )
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "pick"
         label = _("Highlight")
         template = "home/blocks/highlight_block.html"
@@ -206,6 +213,7 @@ class SocialLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(label=_("Address"))
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "link"
         label = _("Social link")
 
@@ -218,6 +226,7 @@ class StepBlock(blocks.StructBlock):
     image = ImageBlock(label=_("Image"), required=False)
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "list-ol"
         label = _("Step")
         template = "home/blocks/step_block.html"

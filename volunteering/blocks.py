@@ -34,6 +34,7 @@ class MissionListBlock(blocks.StructBlock):
         return context
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "group"
         label = _("Volunteering missions")
         template = "volunteering/blocks/mission_list_block.html"

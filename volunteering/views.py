@@ -15,10 +15,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
+
+from parvis.pagecache.fragments import query_key
 
 from . import rules, services
 from .exceptions import InvalidData, VolunteeringError
@@ -47,12 +50,19 @@ def mission_index(request, page: VolunteeringIndexPage):
     """The missions still taking offers, filtered by neighbourhood, skill and dates, twelve a page."""
     form = MissionFilterForm(request.GET or None)
     filters = form.filters()
-    page_obj = _paginate(request, services.listed_missions(**filters), page.per_page)
-    for mission in page_obj:
-        mission.url = page.mission_url(mission)
+
+    def missions():
+        page_obj = _paginate(request, services.listed_missions(**filters), page.per_page)
+        for mission in page_obj:
+            mission.url = page.mission_url(mission)
+        return page_obj
+
     query = {name: value for name, value in request.GET.items() if name != "page" and value}
+    keep = query_key(request)
     return page.render(request, context_overrides={
-        "filter_form": form, "page_obj": page_obj, "query_string": urlencode(query), "filtered": bool(filters),
+        # Read only when the list is not kept for every visitor (parvis_fragments): an unfiltered page of it is.
+        "filter_form": form, "page_obj": SimpleLazyObject(missions), "query_string": urlencode(query),
+        "filtered": bool(filters), "list_key": " ".join(keep) if keep is not None else None,
     })
 
 

@@ -30,6 +30,7 @@ class BallotBlock(blocks.StructBlock):
         return context
 
     class Meta:
+        shared = False  # personal (a resident's form, status or ballot): rendered each time
         icon = "tick-inverse"
         label = _("Ballot")
         template = "voting/blocks/ballot_block.html"
@@ -56,6 +57,7 @@ class ResultsBlock(blocks.StructBlock):
         return context
 
     class Meta:
+        shared = True  # the same HTML for everyone: kept per content generation (parvis_fragments)
         icon = "table"
         label = _("Vote results")
         template = "voting/blocks/results_block.html"

@@ -190,7 +190,7 @@ def ballot_of(*, election: ElectionPage, user) -> ElectionBallot | None:
     """The ballot of the council on whose roll this user proved to be, if any."""
     if not (user and user.is_authenticated):
         return None
-    contest_ids = Voter.objects.filter(user=user, contest__in=election.contests()).values("contest")
+    contest_ids = Voter.objects.filter(user=user, contest__in=election.ballots.values("contest")).values("contest")
     return election.ballots.select_related("council", "contest").filter(contest__in=contest_ids).first()
 
 

@@ -9,12 +9,16 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.images import get_image_model
 
 from common.http import client_ip
+from parvis.pagecache.fragments import query_key
 from voting.exceptions import VotingError
 from voting.forms import RollProofForm
 from voting.phases import Phase, contest_phase
@@ -30,6 +34,8 @@ from .forms import CandidateApplicationForm, ConsultationBallotForm
 from .models import Candidate, ConsultationPage, ElectionPage
 
 ROLL_PREFIX = "roll"
+CANDIDATE_THUMBNAIL = "fill-96x96"  # as councils/election_candidate.html shows a candidate's photo
+CANDIDATES_PER_PAGE = 24  # an 8-council election has 135: a phone shows them a page at a time
 
 
 def _back(page, anchor: str) -> HttpResponseRedirect:
@@ -49,35 +55,69 @@ def _posted_identity(request):
 def election_context(request, page: ElectionPage) -> dict:
     """The election page: councils and candidates, the voter's own ballot (only theirs), applications."""
     user = request.user
-    phase = page.phase()
-    approved = Candidate.objects.filter(election=page, status=Candidate.Status.APPROVED).select_related("photo")
-    by_council: dict[int, list] = {}
-    for candidate in approved.order_by("name"):
-        by_council.setdefault(candidate.council_id, []).append(candidate)
-    councils = [
-        {"council": row.council, "seats": row.seats, "candidates": by_council.get(row.council_id, [])}
-        for row in page.council_seats.select_related("council")
-    ]
+    contests = page.contests()  # read once for the phase, the dates and the applications
+    phase = page.phase(contests)
     my_ballot = elections.ballot_of(election=page, user=user)
+    keep = query_key(request)  # the candidates' list is kept for every visitor, page by page
     context = {
         "phase": phase,
         "phases": Phase,
-        "schedule": page.schedule(),
-        "councils": councils,
-        "applications_open": page.applications_open(),
+        "schedule": page.schedule(contests),
+        # Called by the template only when the candidates' list is not kept (parvis_fragments).
+        "candidates": lambda: election_candidates(page, request.GET.get("page")),
+        "list_key": " ".join(keep) if keep is not None else None,
+        "applications_open": page.applications_open(contests=contests),
         "my_candidacy": Candidate.objects.filter(election=page, user=user).select_related("council").first()
         if user.is_authenticated else None,
         "my_ballot": my_ballot,
         "needs_login": phase is Phase.OPEN and not user.is_authenticated,
         "roll_form": RollProofForm(prefix=ROLL_PREFIX) if phase is Phase.OPEN and user.is_authenticated and not my_ballot else None,
         "identity": certified_identity(user) if phase is Phase.OPEN and not my_ballot else None,
-        "any_proclaimed": any(contest_phase(contest) is Phase.PROCLAIMED for contest in page.contests()),
+        "any_proclaimed": any(contest_phase(contest) is Phase.PROCLAIMED for contest in contests),
     }
     if my_ballot is not None:
         ballot = ballot_context(request, my_ballot.contest)
         context["ballot"] = ballot
-        context["my_candidates"] = by_council.get(my_ballot.council_id, [])
+        context["my_candidates"] = list(approved_candidates(page).filter(council_id=my_ballot.council_id))
     return context
+
+
+def approved_candidates(page: ElectionPage):
+    """The election's approved candidates by name, with their photo's thumbnail fetched in the same go."""
+    thumbnails = get_image_model().get_rendition_model().objects.filter(filter_spec=CANDIDATE_THUMBNAIL)
+    return (Candidate.objects.filter(election=page, status=Candidate.Status.APPROVED).order_by("name")
+            .select_related("photo").prefetch_related(Prefetch("photo__renditions", queryset=thumbnails)))
+
+
+def election_candidates(page: ElectionPage, number=None) -> dict:
+    """One page of the election's approved candidates, council by council, and every council's count.
+
+    Candidates come ``CANDIDATES_PER_PAGE`` at a time, in the councils' order
+    then by name, each page grouped under its councils' headings; ``councils``
+    lists every council with its seats, count and the page where it starts,
+    so a resident jumps to their own. Four queries, whatever the size.
+    """
+    seats = list(page.council_seats.select_related("council"))
+    order = {row.council_id: position for position, row in enumerate(seats)}
+    approved = approved_candidates(page)
+    listing = sorted(approved.values_list("pk", "council_id", "name"),
+                     key=lambda row: (order.get(row[1], len(order)), row[2], row[0]))
+    page_obj = Paginator(listing, CANDIDATES_PER_PAGE).get_page(number)
+    found = approved.in_bulk([pk for pk, _council, _name in page_obj.object_list])
+    groups: dict[int, list] = {}
+    for pk, council_id, _name in page_obj.object_list:
+        groups.setdefault(council_id, []).append(found[pk])
+    starts, counts = {}, {}
+    for position, (_pk, council_id, _name) in enumerate(listing):
+        starts.setdefault(council_id, position // CANDIDATES_PER_PAGE + 1)
+        counts[council_id] = counts.get(council_id, 0) + 1
+    return {
+        "page_obj": page_obj,
+        "groups": [{"council": row.council, "seats": row.seats, "candidates": groups[row.council_id]}
+                   for row in seats if row.council_id in groups],
+        "councils": [{"council": row.council, "seats": row.seats, "count": counts.get(row.council_id, 0),
+                      "page": starts.get(row.council_id)} for row in seats],
+    }
 
 
 def apply_as_candidate(request, page: ElectionPage):

@@ -8,8 +8,12 @@ Wagtail < 8, so this wires Django's cache framework to Wagtail:
 - ``purge`` forgets every cached page when content changes (a new
   *generation*), and tells the reverse proxy (``wagtail.contrib.frontend_cache``);
 - ``boundaries`` bounds each entry's lifetime by the next phase change of
-  anything on the site (a vote opening at 11:03 shows as open at 11:03).
+  anything on the site (a vote opening at 11:03 shows as open at 11:03);
+- ``shared`` and ``fragments`` keep, with the same freshness, what every
+  visitor's page shares (site, settings, menu; lists and blocks), for the
+  pages the cache does not serve (signed-in residents, forms, page numbers).
 
 Settings: ``PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 300}``; 0
-seconds turns the cache off (headers stay correct).
+seconds turns the cache off (headers stay correct). ``"FRAGMENT_SECONDS"``
+(default 300) caps a shared fragment's life; 0 keeps none.
 """

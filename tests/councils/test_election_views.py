@@ -150,3 +150,30 @@ def test_results_appear_per_council_only_once_proclaimed(client, town):
     assert f'id="council-result-{town["centre"].pk}"' in html and 'id="turnout"' in html
     assert reverse("voting:record", args=[centre.pk]) in html
     assert f"{election.url}resultats/" in client.get(election.url).content.decode()
+
+
+def test_candidates_come_a_page_at_a_time_with_every_councils_count(client):
+    """135 candidates on one page is too long for a phone: 24 a page, each council's count and first page listed."""
+    import re
+
+    town = make_town()
+    election = make_election(town)
+    Candidate.objects.bulk_create(
+        Candidate(election=election, council=town["centre" if number < 20 else "pres"], name=f"Candidat {number:02d}",
+                  statement="Je me présente.", status=Candidate.Status.APPROVED)
+        for number in range(30)
+    )
+    Candidate.objects.create(election=election, council=town["pres"], name="Pas encore validé", statement="…")
+    first, second = (client.get(election.url + query).content.decode() for query in ("", "?page=2"))
+    beyond = client.get(election.url + "?page=9").content.decode()
+
+    def names(html):
+        return re.findall(r"Candidat (\d\d)</a>", html)
+
+    assert names(first) == [f"{n:02d}" for n in range(24)]  # the Centre's 20 (its council first), then 4 of Les Prés
+    assert names(second) == [f"{n:02d}" for n in range(24, 30)] == names(beyond)
+    assert "Pas encore validé" not in first + second
+    assert "20 candidats" in first and "10 candidats" in first  # every council's count, on every page
+    assert f'href="?page=1#council-{town["centre"].pk}"' in second  # where each council starts
+    assert f'href="?page=1#council-{town["pres"].pk}"' in second  # Les Prés starts on page 1 (after the Centre)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2' in second

@@ -1,5 +1,6 @@
 """The extension point through which budget and voting list a council's open participations."""
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -52,3 +53,23 @@ def test_the_council_page_lists_them(client):
 
     assert 'href="/vote/"' in html and "Élection du conseil Tilleuls" in html
     assert "10\u00a0avril\u00a02027" in html  # the French way (home/dates.py)
+
+
+def many(council, *, now):
+    return [Participation(title=f"Mission {number:02d}", url=f"/mission/{number}/", kind="Bénévolat",
+                          closes_at=datetime(2027, 5, 1 + number, tzinfo=timezone.utc)) for number in range(25)]
+
+
+def test_the_council_page_shows_them_ten_at_a_time_with_the_count(client):
+    page = make_council_page(make_council_index(make_home()), CouncilFactory(name="Tilleuls"))
+    with hooks.register_temporarily(PARTICIPATIONS_HOOK, many):
+        first, second, last = (client.get(page.url + query).content.decode() for query in ("", "?page=2", "?page=3"))
+        beyond = client.get(page.url + "?page=99").content.decode()
+
+    def shown(html):
+        return [int(number) for number in re.findall(r'href="/mission/(\d+)/"', html)]
+
+    assert shown(first) == list(range(10)) and shown(second) == list(range(10, 20)) and shown(last) == list(range(20, 25))
+    assert shown(beyond) == shown(last)  # a page past the end shows the last one
+    assert "25 participations ouvertes" in first
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2' in second

@@ -78,10 +78,11 @@ class ElectionPage(RoutablePageMixin, VoteSchedule, Page):
     def ballot_rows(self):
         return self.ballots.select_related("council", "contest").order_by("council__name")
 
-    def applications_open(self, now=None) -> bool:
+    def applications_open(self, now=None, contests=None) -> bool:
         """Residents may apply while the page is live, before the deadline and before any ballot is sealed."""
         now = now or timezone.now()
-        return self.live and now < self.applications_close_at and not any(c.is_frozen for c in self.contests())
+        contests = self.contests() if contests is None else contests
+        return self.live and now < self.applications_close_at and not any(c.is_frozen for c in contests)
 
     def get_context(self, request, *args, **kwargs):
         from ..views import election_context

@@ -68,12 +68,14 @@ class VoteSchedule(models.Model):
     def contests(self) -> list[Contest]:
         return [ballot.contest for ballot in self.ballot_rows()]
 
-    def phase(self) -> Phase:
-        return overall_phase(self.contests())
+    def phase(self, contests: list[Contest] | None = None) -> Phase:
+        """The page's phase; ``contests``: ``self.contests()`` already read (a page reads them once)."""
+        return overall_phase(self.contests() if contests is None else contests)
 
-    def schedule(self) -> dict:
+    def schedule(self, contests: list[Contest] | None = None) -> dict:
         """Opening, closing and proclamation as residents should read them: the sealed contest's, else the page's."""
-        sealed = next((contest for contest in self.contests() if contest.is_sealed), None)
+        contests = self.contests() if contests is None else contests
+        sealed = next((contest for contest in contests if contest.is_sealed), None)
         source = sealed or self
         return {"opens_at": source.opens_at, "closes_at": source.closes_at, "proclaims_at": source.proclaims_at}
 
