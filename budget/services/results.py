@@ -25,6 +25,8 @@ class RankedProject:
     winner: bool = False
     remaining_after: int | None = None  # the envelope left once this project is funded
     reason: str = ""  # why a project is not funded
+    by_completion: bool = False  # equal shares: funded from what the voters' shares left
+    payments: list = field(default_factory=list)  # equal shares: [[amount, supporters paying it], ...]
 
     @property
     def cost(self) -> int:
@@ -70,6 +72,25 @@ def pick_within_envelope(ranked: list[RankedProject], *, envelope: int, council_
     return ranked
 
 
+def from_equal_shares(ranked: list[RankedProject], outcome: dict, option_of: dict[int, int]) -> list[RankedProject]:
+    """Mark the winners the Method of Equal Shares chose, and say why the others were not funded."""
+    winners = {int(option_id) for option_id in outcome["winners"]}
+    completion = {int(option_id) for option_id in outcome["completion"]}
+    for project in ranked:
+        option_id = option_of.get(project.idea.pk)
+        project.winner = option_id in winners
+        project.by_completion = option_id in completion
+        project.payments = outcome["payments"].get(str(option_id), [])
+        if project.winner:
+            project.reason = ""
+        elif project.votes <= 0:
+            project.reason = _("no vote")
+        else:
+            project.reason = _("its supporters' equal shares could not pay for it, and what was left did not "
+                               "cover it")
+    return ranked
+
+
 @dataclass
 class BudgetResults:
     published: bool
@@ -105,8 +126,14 @@ def budget_results(*, budget: BudgetPage) -> BudgetResults:
         votes = int(totals.get(str(option_id), 0))
         percent = round(100 * votes / turnout["total"], 1) if turnout["total"] else 0.0
         projects.append(RankedProject(idea=idea, votes=votes, percent=percent))
-    council_envelopes = dict(budget.council_envelopes.values_list("council_id", "amount"))
-    ranked = pick_within_envelope(rank_projects(projects), envelope=budget.envelope, council_envelopes=council_envelopes)
+    outcome = contest.result.outcome
+    if outcome is not None:  # equal shares: the ballot engine counted the anonymous profile by the frozen rule
+        option_of = {int(reference): option_id for option_id, reference in references.items() if reference.isdigit()}
+        ranked = from_equal_shares(rank_projects(projects), outcome, option_of)
+    else:
+        council_envelopes = dict(budget.council_envelopes.values_list("council_id", "amount"))
+        ranked = pick_within_envelope(rank_projects(projects), envelope=budget.envelope,
+                                      council_envelopes=council_envelopes)
     return BudgetResults(
         published=True, projects=ranked, turnout=turnout, envelope=budget.envelope,
         spent=sum(project.cost for project in ranked if project.winner), rule=winners_rule_text(budget),

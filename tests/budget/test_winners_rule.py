@@ -90,3 +90,29 @@ def test_the_page_editor_explains_both_rules_in_plain_words(client):
     assert "How projects win: the two rules" in html
     assert "a majority can take every project" in html and "equal part of the envelope" in html
     assert 'name="winners_rule"' in html
+
+
+def test_an_equal_shares_edition_funds_the_minoritys_project_where_greedy_would_not():
+    from budget.models import Idea
+
+    from .factories import play_vote
+
+    budget = make_budget(make_home(), winners_rule=BudgetPage.WinnersRule.EQUAL_SHARES)
+    square = make_idea(budget, title="Place", cost=12_000)
+    lights = make_idea(budget, title="Éclairage", cost=8_000)
+    garden = make_idea(budget, title="Jardin", cost=7_000)
+    play_vote(budget, [square, lights, garden], [[square, lights]] * 6 + [[garden]] * 3)
+    results = services.budget_results(budget=budget)
+    # Tied supporters, the cheaper first (cost utilities): the majority's share pays for the lights,
+    # and no longer for the square; the minority's share pays for its garden.
+    assert {p.idea.title for p in results.winners} == {"Éclairage", "Jardin"}
+    assert results.spent == 15_000
+    unfunded = next(p for p in results.projects if p.idea == square)
+    assert unfunded.votes == 6 and "equal shares could not pay" in unfunded.reason
+    assert next(p for p in results.projects if p.idea == garden).payments  # its 3 supporters paid
+    assert set(services.record_winners(budget=budget)) == {lights.pk, garden.pk}
+    assert set(Idea.objects.filter(status=Idea.Status.WINNER)) == {lights, garden}
+    # Greedy over the same votes would have funded the majority's two projects only.
+    greedy = services.pick_within_envelope(services.rank_projects(
+        [services.RankedProject(idea=p.idea, votes=p.votes) for p in results.projects]), envelope=20_000)
+    assert {p.idea.title for p in greedy if p.winner} == {"Place", "Éclairage"}

@@ -533,3 +533,12 @@ def test_the_offline_command_end_to_end(node, tmp_path):
     partials.append(PartialDecryption.from_dict(trustees[2].answer(task)["partial_decryption"]))
     assert decrypt_tally(key, sums, partials, MANIFEST_HASH, MAX_COUNT).counts == COUNTS
     print(f"\nOffline command ceremony and decryption: {time.perf_counter() - started:.1f} s")
+
+
+def test_the_browser_declines_shuffled_ballots_it_cannot_check(ceremony, decryption):
+    """Equal shares: the page's device does not check proofs of shuffle yet, so it decrypts nothing
+    and points to the offline tool (which does, tests/voting/test_equal_shares_count.py)."""
+    key, sums, _ = decryption
+    task = ceremony.task("decrypt", 1, public_key=key.to_dict(), encrypted_sums=[s.to_dict() for s in sums])
+    task["mix"] = {"inputs": [], "outputs": [], "proof": None, "head_hash": "0" * 64, "n_options": 2}
+    assert js_refusal(ceremony, 1, task).code == "equal-shares-offline"

@@ -176,6 +176,8 @@ class Trustee(models.Model):
     confirmation = models.JSONField(null=True, blank=True, editable=False)
     verification_key = models.CharField(max_length=66, blank=True, editable=False)
     partial_decryption = models.JSONField(null=True, blank=True, editable=False)
+    # Equal shares: the partial decryption of the shuffled ballots (voting.mixnet), with proofs.
+    mix_decryption = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("trustee")
