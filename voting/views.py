@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import tasks
 from parvis.http import client_ip
 
-from .exceptions import InvalidAnswer, VotingError
+from .exceptions import InvalidAnswer, NotReady, VotingError
 from .forms import AnswerUploadForm, ReceiptCheckForm, RollProofForm
 from .models import Contest, Trustee
 from .phases import Phase, contest_phase
@@ -222,6 +222,22 @@ def record(request, pk):
         raise Http404
     response = JsonResponse(build_record(contest), json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="urne-{contest.pk}.json"'
+    return response
+
+
+def profile_pb(request, pk):
+    """A proclaimed equal-shares vote's anonymous profile as a Pabulib ``.pb`` file (with the record)."""
+    from .services.pabulib import contest_pb
+
+    contest = _sealed_contest(pk)
+    if contest_phase(contest) is not Phase.PROCLAIMED:
+        raise Http404
+    try:
+        text = contest_pb(contest)
+    except NotReady:
+        raise Http404 from None
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="profil-{contest.pk}.pb"'
     return response
 
 

@@ -84,7 +84,10 @@ def test_the_page_editor_explains_both_rules_in_plain_words(client):
     from django.contrib.auth import get_user_model
 
     budget = make_budget(make_home())
+    from .test_pabulib_admin import english_admin
+
     admin = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    english_admin(admin)
     client.force_login(admin)
     html = client.get(f"/admin/pages/{budget.pk}/edit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "How projects win: the two rules" in html
