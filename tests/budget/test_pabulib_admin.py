@@ -127,3 +127,15 @@ def test_selected_projects_over_the_budget_and_non_utf8_files_are_refused(client
     assert "over the budget" in " ".join(response.context["form"].errors["pb_file"])
     response = client.post(WHAT_IF, {"pb_file": upload("META\n".encode("utf-16")), "rule": "greedy"})
     assert "not UTF-8" in " ".join(response.context["form"].errors["pb_file"])
+
+
+def test_the_results_block_explains_an_equal_shares_outcome(client):
+    budget, _ = finished_edition()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = client.get(budget.url + "?lang=en", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "How the 20000 EUR envelope is used" in html and "equal share of 2334.22 EUR" in html  # 20000 / 9, raised by the completion
+    assert "Paid by its 6 supporters" in html and "6 paid 1333.33 EUR each" in html
+    assert "Paid by its 3 supporters" in html and "3 paid 2333.33 EUR each" in html
+    # The square had as many votes as the lights and more than the garden: the page says why it lost.
+    assert "more voted than a winner, but its 6 supporters" in html
+    assert 'class="envelope-bar" aria-hidden="true"' in html and "not spent: 5000 EUR (25.0 %)" in html
