@@ -112,6 +112,7 @@ class BudgetResults:
     spent: int = 0
     rule: str = ""
     voter_budget: float | None = None  # equal shares: each voter's part of the envelope, in EUR
+    contest_id: int | None = None  # the finalist vote, for its public record
 
     @property
     def equal_shares(self) -> bool:
@@ -167,6 +168,7 @@ def budget_results(*, budget: BudgetPage) -> BudgetResults:
         published=True, projects=ranked, turnout=turnout, envelope=budget.envelope,
         spent=sum(project.cost for project in ranked if project.winner), rule=winners_rule_text(budget),
         voter_budget=round(float(Fraction(outcome["voter_budget"])), 2) if outcome is not None else None,
+        contest_id=contest.pk,
     )
 
 

@@ -130,7 +130,7 @@ def test_selected_projects_over_the_budget_and_non_utf8_files_are_refused(client
 
 
 def test_the_results_block_explains_an_equal_shares_outcome(client):
-    budget, _ = finished_edition()
+    budget, contest = finished_edition()
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     html = client.get(budget.url + "?lang=en", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "How the 20000 EUR envelope is used" in html and "equal share of 2334.22 EUR" in html  # 20000 / 9, raised by the completion
@@ -139,3 +139,4 @@ def test_the_results_block_explains_an_equal_shares_outcome(client):
     # The square had as many votes as the lights and more than the garden: the page says why it lost.
     assert "more voted than a winner, but its 6 supporters" in html
     assert 'class="envelope-bar" aria-hidden="true"' in html and "not spent: 5000 EUR (25.0 %)" in html
+    assert f'href="/vote/{contest.pk}/record.json"' in html and f'href="/vote/{contest.pk}/profil.pb"' in html
