@@ -268,7 +268,10 @@ def trustee_page(request, trustee_pk):
 def trustee_task_view(request, trustee_pk):
     """The task for the trustee's device (JSON); ``?download=1`` as a file for the offline tool."""
     trustee = get_object_or_404(Trustee.objects.select_related("contest"), pk=trustee_pk, user=request.user)
-    task = trustee_task(trustee=trustee)
+    try:
+        task = trustee_task(trustee=trustee)
+    except NotReady as waiting:  # e.g. the ballots are still being shuffled
+        return JsonResponse({"error": str(waiting.message)}, status=409)
     if task is None:
         return JsonResponse({"error": _("There is nothing for you to do now.")}, status=404)
     response = JsonResponse(task)

@@ -208,3 +208,23 @@ def test_the_box_is_shuffled_once_and_an_empty_box_counts_to_no_winner():
     assert mixing.mix_box(contest=contest).pk == Mix.objects.get(contest=contest).pk
     result = counting.count_contest(contest=contest)
     assert result.approvals == [] and result.outcome["winners"] == []
+
+
+def test_a_trustee_waits_while_a_worker_shuffles_the_box(client, monkeypatch):
+    from django.urls import reverse
+
+    from voting import tasks
+
+    contest, _secrets = budget_contest()
+    cast(contest, BALLOTS[:3])
+    close(contest)
+    trustee = Trustee.objects.get(contest=contest, index=1)
+    client.force_login(trustee.user)
+    queued = []
+    monkeypatch.setattr(tasks.mix_box, "delay", queued.append)  # a worker that has not run yet
+    response = client.get(reverse("voting:trustee_task", args=[trustee.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409 and "being shuffled" in response.json()["error"]
+    assert queued == [contest.pk] and not Mix.objects.filter(contest=contest).exists()
+    assert tasks.mix_box(contest.pk) == 3  # the worker's run
+    task = client.get(reverse("voting:trustee_task", args=[trustee.pk])).json()
+    assert len(task["mix"]["outputs"]) == 3 and task["mix"]["proof"] is not None

@@ -67,7 +67,7 @@ def decryption_task(*, trustee: Trustee, now=None) -> dict | None:
     }
     if mixing.counts_by_equal_shares(contest):
         # Equal shares: the device also decrypts each shuffled ballot, after checking the shuffle.
-        task["mix"] = mixing.mix_task(contest, mixing.mix_box(contest=contest))
+        task["mix"] = mixing.mix_task(contest, mixing.shuffled_or_queued(contest))
     return task
 
 

@@ -77,6 +77,20 @@ def mix_box(*, contest: Contest) -> Mix:
     return mix
 
 
+def shuffled_or_queued(contest: Contest) -> Mix:
+    """The box's mix; if not made yet, queue it (a Celery worker takes seconds per thousand ballots,
+    too long for a web request) and raise NotReady so the trustee comes back. Inline in development."""
+    from .. import tasks
+
+    mix = Mix.objects.filter(contest=contest).first()
+    if mix is None:
+        tasks.mix_box.delay(contest.pk)
+        mix = Mix.objects.filter(contest=contest).first()  # done already when tasks run inline
+    if mix is None:
+        raise NotReady(_("The ballots are being shuffled before you decrypt them: come back in a few minutes."))
+    return mix
+
+
 def mix_task(contest: Contest, mix: Mix) -> dict:
     """What a trustee's device needs to check the shuffle before decrypting its output."""
     return {
