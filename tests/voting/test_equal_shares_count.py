@@ -228,3 +228,22 @@ def test_a_trustee_waits_while_a_worker_shuffles_the_box(client, monkeypatch):
     assert tasks.mix_box(contest.pk) == 3  # the worker's run
     task = client.get(reverse("voting:trustee_task", args=[trustee.pk])).json()
     assert len(task["mix"]["outputs"]) == 3 and task["mix"]["proof"] is not None
+
+
+def test_paper_totals_cannot_join_an_equal_shares_count():
+    from django.utils import translation
+
+    from voting.exceptions import InvalidChoice
+    from voting.models import PaperResult
+    from voting.services import paper
+
+    from .factories import make_ready_roll
+
+    contest, _secrets = open_contest(rule=Contest.Rule.APPROVAL, max_choices=3, envelope=12_000, options=PROJECTS,
+                                     winners_rule="equal-shares", roll=make_ready_roll())
+    close(contest)
+    ids = option_ids(contest)
+    with translation.override("en"), pytest.raises(InvalidChoice, match="counted by equal shares"):
+        paper.record_paper_result(contest=contest, station="001", counts={str(ids["Parc"]): 1}, blank=0, invalid=0,
+                                  actor=make_user("officer"))
+    assert not PaperResult.objects.exists()
