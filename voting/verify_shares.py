@@ -23,9 +23,8 @@ from typing import Any
 from voting.crypto import PartialDecryption, ThresholdPublicKey, verify_partial_decryption
 from voting.crypto.errors import CryptoError, NotEnoughSharesError
 from voting.crypto.folding import decrypt_folded, flatten
-from voting.crypto.shuffle_proof import ballots_from_list
+from voting.crypto.shuffle_proof import ballots_from_list, ballots_to_list
 from voting.crypto.shuffle_verify import verify_shuffle_json
-from voting.crypto.shuffle_proof import ballots_to_list
 from voting.manifest import EQUAL_SHARES, winners_rule
 from voting.mixnet import count_profile, fold_encoded, generator_seed, mix_context, option_profile, outcome_to_dict
 
