@@ -93,6 +93,7 @@ def test_the_page_editor_explains_both_rules_in_plain_words(client):
     assert "How projects win: the two rules" in html
     assert "a majority can take every project" in html and "equal part of the envelope" in html
     assert 'name="winners_rule"' in html
+    assert "<strong>Method of Equal Shares</strong>" in html and "&lt;strong&gt;" not in html  # markup, not text
 
 
 def test_an_equal_shares_edition_funds_the_minoritys_project_where_greedy_would_not():
