@@ -33,10 +33,13 @@ from wagtail.permissions import register_permission_policy
 
 from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_any_perm, has_perm, scoped
 
+from voting.models import Result
+
 from . import services
+from .admin_pabulib import ProfileDownloadView, WhatIfView
 from .exceptions import BudgetError, InvalidData
 from .forms import FinalistsForm, HideForm, ReviewForm
-from .models import BudgetPage, Idea
+from .models import BudgetPage, FinalistVote, Idea
 from .phases import Phase
 
 IDEAS_NAMESPACE = "budget_ideas"
@@ -319,7 +322,9 @@ class EditionIndexView(SitePermissionRequiredMixin, WagtailAdminTemplateMixin, T
         editions = [
             {"budget": budget, "phase": services.budget_phase(budget),
              "counts": [(labels[status], counts.get(budget.pk, {}).get(status, 0)) for status in Idea.Status.values],
-             "has_finalists": services.finalist_contest(budget) is not None}
+             "has_finalists": services.finalist_contest(budget) is not None,
+             "has_profile": Result.objects.filter(approvals__isnull=False, contest_id__in=FinalistVote.objects.filter(
+                 budget=budget).values("contest_id")).exists()}
             for budget in budgets
         ]
         user = self.request.user
@@ -396,6 +401,8 @@ class EditionViewSet(ViewSet):
             path("finalists/<int:pk>/", FinalistsView.as_view(), name="finalists"),
             path("statistics/<int:pk>/", StatisticsView.as_view(), name="statistics"),
             path("statistics/<int:pk>/csv/", StatisticsCsvView.as_view(), name="statistics_csv"),
+            path("profile/<int:pk>.pb", ProfileDownloadView.as_view(), name="profile_pb"),
+            path("what-if/", WhatIfView.as_view(), name="what_if"),
         ]
 
     @cached_property

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -14,6 +14,18 @@ from wagtail.search import index
 
 from .blocks import BudgetStreamBlock
 from .phases import PHASE_STARTS, budget_phase
+
+
+WINNERS_RULES_HELP = _(
+    "<p><strong>Most votes first, within the envelope</strong>: projects are taken from the most voted down "
+    "while the envelope allows; one that no longer fits is skipped. Simple to explain, but a majority can "
+    "take every project and whole neighbourhoods get nothing.</p>"
+    "<p><strong>Method of Equal Shares</strong> (used by Wieliczka, Aarau, Assen…): each voter gets an equal "
+    "part of the envelope; a project is funded when its supporters, sharing its cost as equally as possible, "
+    "can pay for it with their parts. Every group of voters gets projects in proportion to its size. What is "
+    "left is then spent on the most voted projects that still fit. Each ballot is shuffled anonymously and "
+    "decrypted by the trustees to count it; anyone can re-check the count.</p>"
+)
 
 
 class BudgetPage(RoutablePageMixin, Page):
@@ -29,6 +41,10 @@ class BudgetPage(RoutablePageMixin, Page):
         APPROVAL = "approval", _("each resident chooses up to N finalists")
         KNAPSACK = "knapsack", _("each resident chooses finalists within the envelope")
 
+    class WinnersRule(models.TextChoices):
+        GREEDY = "greedy", _("most votes first, within the envelope")
+        EQUAL_SHARES = "equal-shares", _("Method of Equal Shares")
+
     intro = models.TextField(_("introduction"), blank=True)
     envelope = models.PositiveIntegerField(_("envelope (EUR)"), help_text=_("The amount the town commits to the winners."))
     population = models.PositiveIntegerField(
@@ -43,6 +59,10 @@ class BudgetPage(RoutablePageMixin, Page):
     vote_rule = models.CharField(_("vote rule"), max_length=20, choices=VoteRule.choices, default=VoteRule.KNAPSACK)
     max_choices = models.PositiveSmallIntegerField(
         _("finalists a resident may choose"), null=True, blank=True, help_text=_("For the “up to N finalists” rule.")
+    )
+    winners_rule = models.CharField(
+        _("how projects win"), max_length=20, choices=WinnersRule.choices, default=WinnersRule.GREEDY,
+        help_text=_("Frozen with the finalist vote once the finalists are selected."),
     )
     trustees_needed = models.PositiveSmallIntegerField(
         _("trustees needed to count"), default=2,
@@ -64,7 +84,9 @@ class BudgetPage(RoutablePageMixin, Page):
         ),
         InlinePanel("criteria", label=_("Criterion"), heading=_("Eligibility criteria (shown to residents)"), min_num=1),
         MultiFieldPanel(
-            [FieldPanel("vote_rule"), FieldPanel("max_choices"), FieldPanel("trustees_needed"),
+            [FieldPanel("vote_rule"), FieldPanel("max_choices"),
+             HelpPanel(content=WINNERS_RULES_HELP, heading=_("How projects win: the two rules")),
+             FieldPanel("winners_rule"), FieldPanel("trustees_needed"),
              InlinePanel("trustees", label=_("Trustee"), heading=_("Trustees of the vote's key"))],
             heading=_("Finalist vote"),
         ),
@@ -87,6 +109,11 @@ class BudgetPage(RoutablePageMixin, Page):
                 errors[field] = _("Each phase must start after the previous one.")
         if self.vote_rule == self.VoteRule.APPROVAL and not self.max_choices:
             errors["max_choices"] = _("Give how many finalists a resident may choose.")
+        frozen = FinalistVote.objects.filter(budget_id=self.pk).values_list("contest__winners_rule", flat=True).first()
+        if self.pk and frozen is not None and frozen != self.winners_rule:
+            errors["winners_rule"] = _(
+                "The finalist vote is sealed with the rule “%(rule)s”: how projects win can no longer change."
+            ) % {"rule": self.WinnersRule(frozen).label}
         if errors:
             raise ValidationError(errors)
 

@@ -165,6 +165,39 @@ ARTICLES = [
         ],
     },
     {
+        "slug": "les-parts-egales",
+        "title": "Les parts égales : un budget partagé équitablement",
+        "intro": "Avec la méthode des parts égales, chaque votant dispose de la même part de l'enveloppe, "
+                 "et chaque groupe d'habitants obtient des projets à proportion de sa taille.",
+        "tags": ["budget participatif", "vote en ligne"],
+        "date": date(2026, 11, 20),
+        "body": [
+            heading("Le problème du « plus de voix d'abord »"),
+            paragraph("<p>Si l'on retient les projets du plus voté au moins voté jusqu'à épuiser l'enveloppe, "
+                      "une majorité peut tout emporter : avec 60 % des voix, un quartier peut financer tous ses "
+                      "projets, et les 40 % restants n'obtenir rien.</p>"),
+            heading("Chacun reçoit une part égale de l'enveloppe"),
+            paragraph("<p>Avec 20 000 € et 10 votants, chacun dispose de 2 000 €. Un projet est financé quand "
+                      "ses soutiens peuvent le payer ensemble avec leurs parts, en se partageant son coût le plus "
+                      "également possible. Celui que ses soutiens financent le plus facilement passe en premier ; "
+                      "leurs parts diminuent d'autant. Ce qui reste à la fin va aux projets les plus votés qui "
+                      "tiennent encore dans l'enveloppe.</p>"),
+            paragraph("<p>Six habitants veulent une place (12 000 €) et un éclairage (8 000 €), trois autres un "
+                      "jardin (7 000 €). Au « plus de voix d'abord », la place et l'éclairage prennent toute "
+                      "l'enveloppe. Aux parts égales, les six paient l'éclairage, les trois paient le jardin : "
+                      "chaque groupe obtient sa juste part.</p>"),
+            heading("Et le secret du vote ?"),
+            paragraph("<p>Pour compter ainsi, il faut connaître l'ensemble des choix de chaque bulletin. Les "
+                      "bulletins chiffrés sont d'abord mélangés et rechiffrés, avec une preuve mathématique que "
+                      "rien n'a été ajouté, retiré ni modifié ; les garants déchiffrent ensuite les bulletins "
+                      "mélangés, que plus personne ne peut relier à un votant. La page des résultats montre ce "
+                      "que chaque soutien a « payé », et chacun peut refaire le calcul avec le fichier publié "
+                      "(format Pabulib, utilisé par les chercheurs du monde entier).</p>"),
+            ("quote", {"text": "Wieliczka, Aarau, Świecie ou Assen l'utilisent déjà : chaque quartier voit ses "
+                               "projets réalisés.", "attribution": "equalshares.net"}),
+        ],
+    },
+    {
         "slug": "calendrier-de-la-participation-2027",
         "title": "Le calendrier de la participation 2027",
         "intro": "Dépôt des idées, vote, élections des conseils : les dates à retenir cette année.",

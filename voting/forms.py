@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-MAX_ANSWER_FILE_BYTES = 2_000_000
+MAX_ANSWER_FILE_BYTES = 64_000_000
+"""A cap before reading; the service's own limit depends on the step (equal shares: one decryption per ballot)."""
 
 
 class RollProofForm(forms.Form):

@@ -19,12 +19,25 @@ from dataclasses import dataclass
 from .crypto.ballot import ContestParameters
 from .crypto.group import Point
 
-FORMAT = "parvis-manifest/2"
+FORMAT = "parvis-manifest/3"
 """/2 adds ``key_ceremony``: the key comes from the trustees' ceremony, not a dealer.
-Records of /1 manifests still verify."""
-FORMATS = ("parvis-manifest/1", FORMAT)
+/3 adds ``winners_rule``: how projects with costs win (``greedy`` or
+``equal-shares``), frozen like the rest. Records of /1 and /2 manifests still verify."""
+FORMATS = ("parvis-manifest/1", "parvis-manifest/2", FORMAT)
 
 SINGLE, APPROVAL, PLURALITY, KNAPSACK = "single", "approval", "plurality", "knapsack"
+GREEDY, EQUAL_SHARES = "greedy", "equal-shares"
+WINNERS_RULES = (GREEDY, EQUAL_SHARES)
+
+
+def winners_rule(manifest: Mapping[str, object]) -> str:
+    """How the manifest's projects win: ``greedy`` before format /3, which had no other rule."""
+    rule = manifest.get("winners_rule", GREEDY) if manifest.get("format") in FORMATS[:2] else manifest["winners_rule"]
+    if rule not in WINNERS_RULES:
+        raise ValueError(f"unknown winners rule {rule!r}")
+    if rule == EQUAL_SHARES and (manifest["rule"] not in (APPROVAL, KNAPSACK) or not manifest.get("envelope")):
+        raise ValueError("equal shares needs a vote on projects and an envelope")
+    return str(rule)
 
 
 def canonical_json(data: object) -> str:

@@ -27,6 +27,14 @@ def count_contest(contest_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def mix_box(contest_id: int) -> int:
+    """Shuffle a closed equal-shares box with its proof (once; safe to run twice). Returns the ballots mixed."""
+    from .services import mixing
+
+    return len(mixing.mix_box(contest=Contest.objects.get(pk=contest_id)).shuffled)
+
+
+@shared_task(acks_late=True)
 def chain_ballots(contest_id: int) -> int:
     """Append a contest's cast ballots to its hash chain (queued by casting; safe to run twice)."""
     return chaining.chain_ballots(contest_id=contest_id)

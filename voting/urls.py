@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/recu/<str:tracker>/", views.receipt, name="receipt"),
     path("<int:pk>/verifier/", views.check_receipt, name="check_receipt"),
     path("<int:pk>/record.json", views.record, name="record"),
+    path("<int:pk>/profil.pb", views.profile_pb, name="profile_pb"),
     path("garant/", views.trustee_home, name="trustee_home"),
     path("garant/<int:trustee_pk>/", views.trustee_page, name="trustee_page"),
     path("garant/<int:trustee_pk>/tache.json", views.trustee_task_view, name="trustee_task"),

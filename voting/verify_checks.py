@@ -31,9 +31,10 @@ from voting.crypto import (
 )
 from voting.manifest import BallotShape, ballot_parameters, ballot_shape, manifest_hash
 from voting.verify_report import Check, Status
+from voting import verify_shares
 from voting.verify_seal import SealCheckFailed, check_audited_ballots, check_key_ceremony
 
-FORMAT = "parvis-record/2"
+FORMAT = "parvis-record/3"
 _V1_KEYS = frozenset(
     {
         "format",
@@ -49,7 +50,9 @@ _V1_KEYS = frozenset(
 FORMATS = {
     # record format: (its fields, the manifest format it carries)
     "parvis-record/1": (_V1_KEYS, "parvis-manifest/1"),
-    FORMAT: (_V1_KEYS | {"key_ceremony", "audited_ballots"}, "parvis-manifest/2"),
+    "parvis-record/2": (_V1_KEYS | {"key_ceremony", "audited_ballots"}, "parvis-manifest/2"),
+    # /3: the manifest freezes the winners rule; an equal-shares count adds its shuffle and profile.
+    FORMAT: (_V1_KEYS | {"key_ceremony", "audited_ballots", "equal_shares"}, "parvis-manifest/3"),
 }
 ENTRY_KEYS = frozenset({"position", "ballot", "tracker", "entry_hash"})
 
@@ -102,6 +105,7 @@ class RecordVerifier:
         self.partials: list[PartialDecryption] = []
         self.counts: tuple[int, ...] | None = None
         self.version: str | None = None
+        self.mix_partials: list[PartialDecryption] | None = None
 
     def run(self, name: str, title: str, step: Callable[[RecordVerifier], str]) -> None:
         status: Status
@@ -434,6 +438,46 @@ class RecordVerifier:
             "declared by the polling stations)"
         )
 
+    def _equal_shares(self) -> Json:
+        """The record's equal-shares count, or a skip when it has none to check."""
+        if self.need(self.version, "reading the format") != FORMAT:
+            raise _Skipped("no equal-shares count in records before parvis-record/3")
+        try:
+            return verify_shares.section(self.record, self.need(self.manifest, "reading the manifest"))
+        except verify_shares.SharesNotApplicable as reason:
+            raise _Skipped(str(reason)) from None
+        except verify_shares.SharesCheckFailed as failed:
+            raise _Failed(str(failed)) from None
+
+    def check_shuffle(self) -> str:
+        data = self._equal_shares()
+        try:
+            return verify_shares.check_shuffle(
+                data, self.need(self.entries, "reading the ballots"),
+                self.need(self.shape, "reading the ballot rules").n_options,
+                self.need(self.public, "reading the election key"),
+                self.need(self.context, "reading the manifest"), self.record["head_hash"],
+            )
+        except verify_shares.SharesCheckFailed as failed:
+            raise _Failed(str(failed)) from None
+
+    def check_shuffle_decryptions(self) -> str:
+        data = self._equal_shares()
+        public = self.need(self.public, "reading the election key")
+        context = self.need(self.context, "reading the manifest")
+        try:
+            self.mix_partials = verify_shares.check_decryptions(data, public, context)
+            return verify_shares.check_approvals(data, self.mix_partials, public, self.manifest, context, self.counts)
+        except verify_shares.SharesCheckFailed as failed:
+            raise _Failed(str(failed)) from None
+
+    def check_winners(self) -> str:
+        data = self._equal_shares()
+        try:
+            return verify_shares.check_winners(data, self.need(self.manifest, "reading the manifest"))
+        except verify_shares.SharesCheckFailed as failed:
+            raise _Failed(str(failed)) from None
+
 
 CHECKS: tuple[tuple[str, str, Callable[[RecordVerifier], str]], ...] = (
     ("format", "Format", RecordVerifier.check_format),
@@ -452,5 +496,8 @@ CHECKS: tuple[tuple[str, str, Callable[[RecordVerifier], str]], ...] = (
     ("decryption", "Decryption", RecordVerifier.check_decryption),
     ("online_result", "Online result", RecordVerifier.check_online_result),
     ("total_result", "Overall result", RecordVerifier.check_total_result),
+    ("shuffle", "Shuffled ballots", RecordVerifier.check_shuffle),
+    ("shuffle_decryptions", "Decrypted shuffled ballots", RecordVerifier.check_shuffle_decryptions),
+    ("winners", "Winners by equal shares", RecordVerifier.check_winners),
 )
 """``(name, title, step)`` of every check, in the order they run and are reported."""

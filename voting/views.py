@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import tasks
 from common.http import client_ip
 
-from .exceptions import InvalidAnswer, VotingError
+from .exceptions import InvalidAnswer, NotReady, VotingError
 from .forms import AnswerUploadForm, ReceiptCheckForm, RollProofForm
 from .models import Contest, Trustee
 from .phases import Phase, contest_phase
@@ -225,6 +225,22 @@ def record(request, pk):
     return response
 
 
+def profile_pb(request, pk):
+    """A proclaimed equal-shares vote's anonymous profile as a Pabulib ``.pb`` file (with the record)."""
+    from .services.pabulib import contest_pb
+
+    contest = _sealed_contest(pk)
+    if contest_phase(contest) is not Phase.PROCLAIMED:
+        raise Http404
+    try:
+        text = contest_pb(contest)
+    except NotReady:
+        raise Http404 from None
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="profil-{contest.pk}.pb"'
+    return response
+
+
 @login_required
 @require_GET
 def trustee_home(request):
@@ -252,7 +268,10 @@ def trustee_page(request, trustee_pk):
 def trustee_task_view(request, trustee_pk):
     """The task for the trustee's device (JSON); ``?download=1`` as a file for the offline tool."""
     trustee = get_object_or_404(Trustee.objects.select_related("contest"), pk=trustee_pk, user=request.user)
-    task = trustee_task(trustee=trustee)
+    try:
+        task = trustee_task(trustee=trustee)
+    except NotReady as waiting:  # e.g. the ballots are still being shuffled
+        return JsonResponse({"error": str(waiting.message)}, status=409)
     if task is None:
         return JsonResponse({"error": _("There is nothing for you to do now.")}, status=404)
     response = JsonResponse(task)

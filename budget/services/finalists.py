@@ -29,6 +29,12 @@ def rule_text(budget: BudgetPage) -> str:
 
 
 def winners_rule_text(budget: BudgetPage) -> str:
+    if budget.winners_rule == BudgetPage.WinnersRule.EQUAL_SHARES:
+        return _("Winners by the Method of Equal Shares: each voter gets an equal part of the %(envelope)s EUR "
+                 "envelope, and a project is funded when its supporters can pay for it together with their parts, "
+                 "sharing its cost as equally as possible; what is left goes to the most voted projects that still "
+                 "fit. Ballots are shuffled anonymously before being decrypted one by one; anyone can re-check the "
+                 "count.") % {"envelope": budget.envelope}
     text = _("Projects are ranked by votes (on a tie, the less expensive first) and taken in that order while the "
              "%(envelope)s EUR envelope allows; a project that no longer fits is skipped and the next one is "
              "considered. A project needs at least one vote.") % {"envelope": budget.envelope}
@@ -70,13 +76,20 @@ def select_finalists(*, budget: BudgetPage, ideas, actor, now=None) -> Contest:
                 "Name the trustees of the vote's key on the budget page (at least %(n)d different accounts) first."
             ) % {"n": max(budget.trustees_needed, 1)}})
         knapsack = budget.vote_rule == BudgetPage.VoteRule.KNAPSACK
+        equal_shares = budget.winners_rule == BudgetPage.WinnersRule.EQUAL_SHARES
+        if equal_shares and budget.council_envelopes.exists():
+            raise InvalidData({None: _(
+                "The Method of Equal Shares shares the whole envelope among voters: remove the council envelopes "
+                "or choose the “most votes first” rule."
+            )})
         contest = Contest.objects.create(
             title=_("%(budget)s: the finalist projects") % {"budget": budget.title},
             question=_("Which projects should the town carry out?"),
             description=rule_text(budget),
             rule=Contest.Rule.KNAPSACK if knapsack else Contest.Rule.APPROVAL,
             max_choices=None if knapsack else budget.max_choices,
-            envelope=budget.envelope if knapsack else None,
+            envelope=budget.envelope if knapsack or equal_shares else None,
+            winners_rule=budget.winners_rule,
             allow_blank=True,
             site=budget.get_site(),
             eligibility=Contest.Eligibility.RESIDENTS,

@@ -32,6 +32,7 @@ def test_demo_builds_a_town_and_prints_the_admin_credentials(client):
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
     assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists()  # Wagtail's welcome page is gone
     assert ArticlePage.objects.live().count() >= 4
+    assert ArticlePage.objects.live().filter(slug="les-parts-egales").exists()  # equal shares explained (issue 18)
     tutorial = TutorialPage.objects.get()
     assert tutorial.flyer.file.name.endswith(".pdf") and len(tutorial.steps) == 5
     settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))

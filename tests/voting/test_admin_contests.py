@@ -27,6 +27,7 @@ def contest_form(*, roll, trustees, **overrides) -> dict:
         "seats": "1",
         "envelope": "",
         "allow_blank": "on",
+        "winners_rule": "greedy",
         "opens_at": "2030-03-01 08:00",
         "closes_at": "2030-03-14 20:00",
         "proclaims_at": "2030-03-15 10:00",
@@ -104,6 +105,34 @@ def test_a_sealed_contest_cannot_be_edited_nor_deleted(client):
         assert any("This vote is sealed" in message for message in messages_of(response))
     contest.refresh_from_db()
     assert contest.title == "Consultation" and contest.is_sealed and contest.options.count() == 2
+
+
+def test_the_winners_rule_of_a_sealed_contest_cannot_change(client):
+    log_in(client, superuser=True)
+    contest, _shares = sealed(make_contest(rule=Contest.Rule.APPROVAL, max_choices=2, envelope=5_000,
+                                           options=[("Parc", 2_000), ("Bancs", 1_000)]))
+    posted = client.post(
+        f"{INDEX}edit/{contest.pk}/",
+        contest_form(roll=None, trustees=[], eligibility="residents", rule="approval", max_choices="2",
+                     envelope="5000", winners_rule="equal-shares"),
+        follow=True,
+    )
+    assert any("This vote is sealed" in message for message in messages_of(posted))
+    contest.refresh_from_db()
+    assert contest.winners_rule == "greedy" and contest.manifest["winners_rule"] == "greedy"
+
+
+def test_equal_shares_needs_a_vote_on_projects_with_an_envelope(client):
+    log_in(client, superuser=True)
+    response = client.post(ADD, contest_form(roll=None, trustees=[("Mairie", make_user("mairie"))],
+                                             eligibility="residents", winners_rule="equal-shares"))
+    assert response.status_code == 200
+    assert "needs a vote on projects" in str(response.context["form"].errors["winners_rule"])
+    response = client.post(ADD, contest_form(roll=None, trustees=[("Mairie", make_user("mairie2"))],
+                                             eligibility="residents", rule="approval", max_choices="2",
+                                             winners_rule="equal-shares"))
+    assert "envelope" in response.context["form"].errors
+    assert not Contest.objects.exists()
 
 
 def test_the_listing_shows_each_contests_phase_and_ballots(client):

@@ -533,3 +533,44 @@ def test_the_offline_command_end_to_end(node, tmp_path):
     partials.append(PartialDecryption.from_dict(trustees[2].answer(task)["partial_decryption"]))
     assert decrypt_tally(key, sums, partials, MANIFEST_HASH, MAX_COUNT).counts == COUNTS
     print(f"\nOffline command ceremony and decryption: {time.perf_counter() - started:.1f} s")
+
+
+def mix_task(ceremony, key, trustee: int, sums, masks=(1, 2, 3, 0)) -> dict:
+    """A decryption task with shuffled folded ballots (equal shares), shuffled and proven in Python."""
+    from voting.crypto.shuffle import shuffle_and_prove
+    from voting.crypto.shuffle_proof import ballots_to_list
+    from voting.mixnet import generator_seed, mix_context
+
+    inputs = [(encrypt(key.public_key, mask, random_scalar()),) for mask in masks]
+    head = "cd" * 32
+    outputs, proof = shuffle_and_prove(key.public_key, inputs, generator_seed=generator_seed(MANIFEST_HASH, head),
+                                       context=mix_context(MANIFEST_HASH))
+    task = ceremony.task("decrypt", trustee, public_key=key.to_dict(), encrypted_sums=[s.to_dict() for s in sums])
+    task["mix"] = {"inputs": ballots_to_list(inputs), "outputs": ballots_to_list(outputs), "proof": proof.to_dict(),
+                   "head_hash": head, "n_options": 2}
+    return task
+
+
+def test_browser_and_offline_devices_check_the_shuffle_and_decrypt_the_same_ballots(ceremony, decryption):
+    """Equal shares: the browser checks the proof of shuffle as the offline tool does, then decrypts each
+    shuffled ballot; JavaScript and Python decryptions combine into the shuffled ballots' masks."""
+    from voting.crypto.folding import decrypt_folded
+    from voting.crypto.shuffle_proof import ballots_from_list
+    from voting.mixnet import mix_context
+
+    key, sums, _ = decryption
+    task = mix_task(ceremony, key, 1, sums)
+    partials = []
+    for index in (1, 2, 3):  # JavaScript, Python, JavaScript
+        answer = ceremony.trustees[index].answer(dict(task, trustee=index))
+        partials.append(PartialDecryption.from_dict(answer["mix_decryption"]))
+    shuffled = ballots_from_list(task["mix"]["outputs"])
+    approvals = decrypt_folded(key, shuffled, partials, mix_context(MANIFEST_HASH), 2)
+    assert sorted(approvals) == sorted([(0,), (1,), (0, 1), ()])
+
+    tampered = dict(task, mix=dict(task["mix"], proof=dict(task["mix"]["proof"], s1=task["mix"]["proof"]["s2"])))
+    assert js_refusal(ceremony, 1, tampered).code == "shuffle-unproven"
+    unshuffled = dict(task, mix=dict(task["mix"], outputs=task["mix"]["inputs"]))  # the box's own ballots
+    assert js_refusal(ceremony, 3, dict(unshuffled, trustee=3)).code == "shuffle-unproven"
+    with pytest.raises(steps.TaskError, match="proof of shuffle"):
+        ceremony.trustees[2].answer(dict(unshuffled, trustee=2))

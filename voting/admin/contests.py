@@ -144,6 +144,7 @@ class ContestViewSet(ModelViewSet):
                     FieldPanel("rule"),
                     FieldRowPanel([FieldPanel("max_choices"), FieldPanel("seats"), FieldPanel("envelope")]),
                     FieldPanel("allow_blank"),
+                    FieldPanel("winners_rule"),
                 ],
                 heading=_("Counting rule"),
             ),

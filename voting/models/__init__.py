@@ -6,7 +6,7 @@ Split by concern; everything is importable from ``voting.models``.
 from .audit import AuditEvent
 from .box import AuditedBallot, Ballot, Participation, Voter
 from .contest import Contest, Option, Trustee
-from .counting import PaperResult, Result
+from .counting import Mix, PaperResult, Result
 from .roll import RollEntry, VoterRoll
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "AuditedBallot",
     "Ballot",
     "Contest",
+    "Mix",
     "Option",
     "PaperResult",
     "Participation",

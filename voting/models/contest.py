@@ -22,6 +22,10 @@ class Contest(ClusterableModel):
         PLURALITY = "plurality", _("multi-seat plurality (up to one choice per seat)")
         KNAPSACK = "knapsack", _("projects within an envelope")
 
+    class WinnersRule(models.TextChoices):
+        GREEDY = "greedy", _("most votes first, within the envelope")
+        EQUAL_SHARES = "equal-shares", _("Method of Equal Shares")
+
     class Eligibility(models.TextChoices):
         ROLL = "roll", _("electoral roll")
         RESIDENTS = "residents", _("verified residents")
@@ -36,6 +40,13 @@ class Contest(ClusterableModel):
     seats = models.PositiveSmallIntegerField(_("seats"), default=1, help_text=_("For multi-seat plurality."))
     envelope = models.PositiveIntegerField(
         _("envelope (EUR)"), null=True, blank=True, help_text=_("For projects within an envelope.")
+    )
+    winners_rule = models.CharField(
+        _("how projects win"), max_length=20, choices=WinnersRule.choices, default=WinnersRule.GREEDY,
+        help_text=_("For projects with costs. Most votes first: projects are taken by votes while the envelope "
+                    "allows. Method of Equal Shares: each voter gets an equal part of the envelope and a project is "
+                    "funded when its supporters can pay for it together, so every group gets its fair share "
+                    "(ballots are then shuffled and decrypted one by one, anonymously)."),
     )
     allow_blank = models.BooleanField(_("blank vote allowed"), default=True)
 
@@ -121,6 +132,12 @@ class Contest(ClusterableModel):
             errors["max_choices"] = _("Give the maximum number of choices for approval voting.")
         if self.rule == self.Rule.KNAPSACK and not self.envelope:
             errors["envelope"] = _("Give the envelope for a vote on projects within an envelope.")
+        if self.winners_rule == self.WinnersRule.EQUAL_SHARES:
+            if self.rule not in (self.Rule.APPROVAL, self.Rule.KNAPSACK):
+                errors["winners_rule"] = _("The Method of Equal Shares needs a vote on projects (approval or "
+                                           "projects within an envelope).")
+            elif not self.envelope:
+                errors["envelope"] = _("Give the envelope the Method of Equal Shares shares among voters.")
         if self.eligibility == self.Eligibility.ROLL and not self.roll_id:
             errors["roll"] = _("Choose the electoral roll, or let verified residents vote.")
         if errors:
@@ -168,6 +185,8 @@ class Trustee(models.Model):
     confirmation = models.JSONField(null=True, blank=True, editable=False)
     verification_key = models.CharField(max_length=66, blank=True, editable=False)
     partial_decryption = models.JSONField(null=True, blank=True, editable=False)
+    # Equal shares: the partial decryption of the shuffled ballots (voting.mixnet), with proofs.
+    mix_decryption = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("trustee")

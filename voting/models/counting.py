@@ -17,6 +17,10 @@ class Result(models.Model):
     online_blank = models.PositiveIntegerField(default=0)
     online_ballots = models.PositiveIntegerField(default=0)
     decryption = models.JSONField(default=dict)  # sums, factors and trustees, for verification
+    # Equal shares only: each shuffled ballot's approved option ids, and the rule's outcome
+    # (voting.mixnet.outcome_to_dict); null otherwise.
+    approvals = models.JSONField(null=True, blank=True)
+    outcome = models.JSONField(null=True, blank=True)
     counted_at = models.DateTimeField(auto_now_add=True)
     proclaimed_at = models.DateTimeField(null=True, blank=True)
     proclaimed_by = models.ForeignKey(
@@ -52,3 +56,21 @@ class PaperResult(models.Model):
     def ballots(self) -> int:
         """Ballots found in the box: choices are counted per ballot for single choice only."""
         return self.blank + self.invalid + sum(self.counts.values())
+
+
+class Mix(models.Model):
+    """The closed box's ballots, folded, shuffled and re-encrypted, with the proof of shuffle.
+
+    Made once, after the close, for a contest counted by equal shares
+    (``services.mixing``). The permutation and re-encryption nonces are
+    never stored: only what anyone can check against the box.
+    """
+
+    contest = models.OneToOneField("voting.Contest", on_delete=models.CASCADE, related_name="mix")
+    shuffled = models.JSONField()  # [[{"alpha", "beta"}, ...], ...]: N ballots of w ciphertexts
+    proof = models.JSONField(null=True, blank=True)  # null for an empty box: nothing to shuffle
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shuffled ballots")
+        verbose_name_plural = _("shuffled ballots")

@@ -146,10 +146,10 @@ def ceremony_task(*, trustee: Trustee) -> dict | None:
     return task
 
 
-def parse_answer(document: str | bytes | dict) -> dict:
+def parse_answer(document: str | bytes | dict, *, limit: int = MAX_ANSWER_BYTES) -> dict:
     """A trustee's uploaded answer as a dict; refused when it is not one."""
     if isinstance(document, (str, bytes)):
-        if len(document) > MAX_ANSWER_BYTES:
+        if len(document) > limit:
             raise InvalidAnswer(_("This file is too large to be a trustee's answer."))
         try:
             document = json.loads(document)

@@ -23,6 +23,7 @@ from ..manifest import ballot_shape
 from ..models import Contest, PaperResult, Participation, Result, Trustee
 from ..phases import Phase, contest_phase
 from .audit import log
+from . import mixing
 from .chaining import close_box
 
 
@@ -55,7 +56,7 @@ def decryption_task(*, trustee: Trustee, now=None) -> dict | None:
         return None
     contest = close_box(contest=trustee.contest, now=now)
     ceremony = finished_ceremony(contest)
-    return {
+    task = {
         "format": "parvis-trustee-task/1", "step": "decrypt", "trustee": trustee.index,
         "descriptor": contest.ceremony, "ceremony": contest.ceremony_hash,
         "certificates": [c.to_dict() for c in ceremony.certificates],
@@ -64,6 +65,10 @@ def decryption_task(*, trustee: Trustee, now=None) -> dict | None:
         "public_key": contest.public_key,
         "encrypted_sums": [c.to_dict() for c in encrypted_sums(contest)],
     }
+    if mixing.counts_by_equal_shares(contest):
+        # Equal shares: the device also decrypts each shuffled ballot, after checking the shuffle.
+        task["mix"] = mixing.mix_task(contest, mixing.shuffled_or_queued(contest))
+    return task
 
 
 def submit_partial_decryption(*, trustee: Trustee, user, answer: dict, now=None) -> Trustee:
@@ -96,7 +101,10 @@ def submit_partial_decryption(*, trustee: Trustee, user, answer: dict, now=None)
             raise InvalidAnswer(_("This decryption does not match your key and this vote's totals: nothing was "
                                   "recorded. Check you used your own key file, then try again."))
         trustee.partial_decryption = partial.to_dict()
-        trustee.save(update_fields=["partial_decryption"])
+        if mixing.counts_by_equal_shares(contest):
+            trustee.mix_decryption = mixing.checked_mix_decryption(
+                contest=contest, trustee_index=trustee.index, data=answer.get("mix_decryption"))
+        trustee.save(update_fields=["partial_decryption", "mix_decryption"])
         log(contest=contest, action="decrypted", actor=user, trustee=trustee.index)
     return trustee
 
@@ -149,6 +157,9 @@ def count_contest(*, contest: Contest, now=None) -> Result:
             online_ballots=contest.ballot_count,
             decryption=tally.to_dict(),
         )
+        if mixing.counts_by_equal_shares(contest):
+            result.approvals, result.outcome = mixing.count_mix(contest)
+            result.save(update_fields=["approvals", "outcome"])
         log(contest=contest, action="count", ballots=contest.ballot_count, trustees=list(tally.trustees))
     return result
 

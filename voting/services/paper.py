@@ -14,6 +14,7 @@ from ..models import Contest, PaperResult, Participation, RollEntry, Voter
 from ..normalize import code_key, name_key
 from ..phases import Phase, contest_phase
 from .audit import log
+from .mixing import counts_by_equal_shares
 
 
 def station_entries(contest: Contest, station: str, family_name: str = ""):
@@ -73,6 +74,10 @@ def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Par
 def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: int, invalid: int, actor) -> PaperResult:
     """Save one station's paper count after checking it against the roll and the paper voters."""
     assert_paper_day(contest)
+    if counts_by_equal_shares(contest):
+        # Per-option totals cannot join an equal-shares count, which needs each ballot's whole choice.
+        raise InvalidChoice(_("This vote is counted by equal shares from each online ballot's whole choice: "
+                              "paper totals per project cannot be added to it."))
     station = code_key(station)
     if station not in stations(contest):
         raise InvalidChoice(_("Unknown polling station for this vote."))

@@ -6,9 +6,10 @@ standalone verifier (``python -m voting.verify record.json``).
 
 import json
 
-from ..models import Contest
+from ..models import Contest, Mix, Result
 from .ceremony import finished_ceremony
 from .counting import encrypted_sums, merged_results
+from .mixing import counts_by_equal_shares
 
 
 def build_record(contest: Contest) -> dict:
@@ -20,7 +21,7 @@ def build_record(contest: Contest) -> dict:
         .iterator(chunk_size=5000)
     ]
     return {
-        "format": "parvis-record/2",
+        "format": "parvis-record/3",
         "manifest": contest.manifest,
         "manifest_hash": contest.manifest_hash,
         "ballots": ballots,
@@ -36,4 +37,22 @@ def build_record(contest: Contest) -> dict:
             for tracker, payload, choices, nonces in contest.audited_ballots.order_by("tracker")
             .values_list("tracker", "payload", "choices", "nonces")
         ],
+        "equal_shares": equal_shares_record(contest),
+    }
+
+
+def equal_shares_record(contest: Contest) -> dict | None:
+    """The shuffle, the trustees' decryptions of its output, the anonymous profile and the outcome."""
+    if not counts_by_equal_shares(contest):
+        return None
+    mix = Mix.objects.get(contest=contest)
+    result = Result.objects.get(contest=contest)
+    return {
+        "shuffled": mix.shuffled,
+        "shuffle_proof": mix.proof,
+        "partial_decryptions": list(
+            contest.trustees.exclude(mix_decryption=None).order_by("index").values_list("mix_decryption", flat=True)
+        ),
+        "approvals": result.approvals,
+        "outcome": result.outcome,
     }

@@ -21,8 +21,13 @@ def check_ready_to_seal(contest: Contest) -> None:
     options = list(contest.options.all())
     if len(options) < (1 if contest.allow_blank or contest.rule != Contest.Rule.SINGLE else 2):
         problems.append(_("add the options (at least two for a single choice)"))
-    if contest.rule == Contest.Rule.KNAPSACK and any(option.cost is None for option in options):
+    needs_costs = contest.rule == Contest.Rule.KNAPSACK or contest.winners_rule == Contest.WinnersRule.EQUAL_SHARES
+    if needs_costs and any(option.cost is None for option in options):
         problems.append(_("give every project its cost"))
+    if contest.winners_rule == Contest.WinnersRule.EQUAL_SHARES and (
+        contest.rule not in (Contest.Rule.APPROVAL, Contest.Rule.KNAPSACK) or not contest.envelope
+    ):
+        problems.append(_("the Method of Equal Shares needs a vote on projects and an envelope"))
     trustees = contest.trustees.count()
     if trustees == 0:
         problems.append(_("name the trustees who will hold the key"))
@@ -55,6 +60,7 @@ def build_manifest(contest: Contest, public: "crypto.ThresholdPublicKey", truste
         "max_choices": contest.max_choices,
         "seats": contest.seats,
         "envelope": contest.envelope,
+        "winners_rule": contest.winners_rule,
         "allow_blank": contest.allow_blank,
         "eligibility": contest.eligibility,
         "roll_hash": contest.roll.roll_hash if contest.roll else None,

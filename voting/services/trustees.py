@@ -8,7 +8,7 @@ totals (:mod:`.counting`) after its close. This module only routes.
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Trustee
-from . import ceremony, counting
+from . import ceremony, counting, mixing
 
 MESSAGES = {
     "certificate": _("Your keys are registered. Keep your key file and its passphrase safe until the results are proclaimed."),
@@ -38,7 +38,7 @@ def trustee_task(*, trustee: Trustee, peek: bool = False) -> dict | None:
 
 def submit_answer(*, trustee: Trustee, user, document) -> str:
     """Check and store the device's answer for the step due; return what to tell the trustee."""
-    answer = ceremony.parse_answer(document)
+    answer = ceremony.parse_answer(document, limit=mixing.answer_limit(trustee.contest))
     if answer.get("step") == "decrypt":
         counting.submit_partial_decryption(trustee=trustee, user=user, answer=answer)
         return MESSAGES["decrypted"]

@@ -17,12 +17,14 @@ Task::
      "trustee": 2, "descriptor": {...}, "ceremony": hex,
      "certificates": [...],          # polynomial, check, decrypt
      "polynomials": [...],           # check, decrypt
-     "manifest_hash": hex, "public_key": {...}, "encrypted_sums": [...]}   # decrypt
+     "manifest_hash": hex, "public_key": {...}, "encrypted_sums": [...],   # decrypt
+     "mix": {"inputs", "outputs", "proof", "head_hash", "n_options"}}      # decrypt, equal shares only
 
 Answer::
 
     {"format": "parvis-trustee-answer/1", "step": ..., "ceremony": hex, "trustee": 2,
-     "certificate" | "polynomial" | "confirmation" | "complaint" | "partial_decryption": {...}}
+     "certificate" | "polynomial" | "confirmation" | "complaint" | "partial_decryption": {...},
+     "mix_decryption": {...}}    # with a "mix" task: the shuffled ballots' partial decryption
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from collections.abc import Mapping
 from ..crypto import Ciphertext, ThresholdPublicKey, partial_decrypt
 from ..crypto import dkg
 from ..crypto.errors import CryptoError, DecodeError
+from ..crypto.folding import flatten
+from ..crypto.shuffle_proof import ballots_from_list
+from ..crypto.shuffle_verify import verify_shuffle_json
+from ..mixnet import generator_seed, mix_context
 from . import keyfile
 
 TASK_FORMAT = "parvis-trustee-task/1"
@@ -127,7 +133,10 @@ def answer(task: object, secrets: dkg.TrusteeSecrets) -> dict[str, object]:
             return _answer(task, step, complaint=complaint.to_dict())
         transcript = dkg.transcript_hash(ceremony, certificates, polynomials)
         return _answer(task, step, confirmation=dkg.make_confirmation(ceremony, transcript, secrets).to_dict())
-    return _answer(task, step, partial_decryption=_decrypt(task, polynomials, secrets))
+    partial = _decrypt(task, polynomials, secrets)
+    if "mix" in task:
+        return _answer(task, step, partial_decryption=partial, mix_decryption=_decrypt_mix(task, polynomials, secrets))
+    return _answer(task, step, partial_decryption=partial)
 
 
 def _decrypt(task: Mapping[str, object], polynomials, secrets: dkg.TrusteeSecrets) -> dict[str, object]:
@@ -144,3 +153,28 @@ def _decrypt(task: Mapping[str, object], polynomials, secrets: dkg.TrusteeSecret
         raise TaskError("the task does not say which vote's totals these are")
     share = dkg.derive_share(str(task["ceremony"]), polynomials, secrets, public)
     return partial_decrypt(share, public, sums, manifest_hash).to_dict()
+
+
+def _decrypt_mix(task: Mapping[str, object], polynomials, secrets: dkg.TrusteeSecrets) -> dict[str, object]:
+    """Equal shares: check the proof of shuffle, then decrypt each shuffled ballot partially.
+
+    Refusing an unproven shuffle is what keeps a server from slipping one
+    voter's own ballot among those the trustees decrypt.
+    """
+    mix = task["mix"]
+    manifest_hash = str(task["manifest_hash"])
+    public = ThresholdPublicKey.from_dict(task["public_key"])
+    try:
+        inputs, outputs, proof = mix["inputs"], mix["outputs"], mix["proof"]  # type: ignore[index]
+        seed = generator_seed(manifest_hash, str(mix["head_hash"]))  # type: ignore[index]
+    except (KeyError, TypeError):
+        raise TaskError("the shuffled ballots are malformed") from None
+    if inputs == outputs == [] and proof is None:
+        shuffled = []
+    elif verify_shuffle_json(public.public_key, inputs, outputs, proof, generator_seed=seed,
+                             context=mix_context(manifest_hash)):
+        shuffled = ballots_from_list(outputs)
+    else:
+        raise TaskError("the proof of shuffle does not verify: do not decrypt, and tell the election officer")
+    share = dkg.derive_share(str(task["ceremony"]), polynomials, secrets, public)
+    return partial_decrypt(share, public, flatten(shuffled), mix_context(manifest_hash)).to_dict()

@@ -28,6 +28,7 @@
 // handful of operations on their own device.
 
 import * as ec from "./crypto.js";
+import { verifyShuffleJson } from "./shuffle-verify.js";
 
 // -- Errors -------------------------------------------------------------------------------------------
 
@@ -54,6 +55,7 @@ export const ERROR_CODES = Object.freeze([
   "sums-malformed", // the key or the encrypted totals are malformed
   "wrong-key", // the totals are not encrypted to the key of this ceremony
   "share-mismatch", // this trustee's share does not match the key (cannot happen after a confirmed check)
+  "shuffle-unproven", // equal shares: the shuffled ballots' proof of shuffle does not verify (or is malformed)
 ]);
 
 export class TrusteeError extends Error {
@@ -485,13 +487,33 @@ function decrypt(task, context, secrets, polynomials) {
   const share = mod(polynomials.reduce((total, p) => total + openSubShare(context.ceremony, p, secrets), 0n));
   try {
     // threshold.partial_decrypt: checks the share (verify_share), then D = s_j*alpha with proofs.
-    return { partial_decryption: ec.partialDecrypt(secrets.trustee, share, key, sums, task.manifest_hash) };
+    const done = { partial_decryption: ec.partialDecrypt(secrets.trustee, share, key, sums, task.manifest_hash) };
+    if (task.mix !== undefined) done.mix_decryption = decryptMix(task, key, secrets.trustee, share);
+    return done;
   } catch (error) {
     if (error instanceof ec.InvalidShareError || error instanceof RangeError) {
       fail("share-mismatch", "your share does not match the published commitments");
     }
     throw error;
   }
+}
+
+/** Equal shares (steps._decrypt_mix): check the proof of shuffle, then decrypt each shuffled ballot.
+ *  Refusing an unproven shuffle keeps a server from slipping one voter's own ballot among them. */
+function decryptMix(task, key, trustee, share) {
+  const mix = task.mix;
+  const context = `${task.manifest_hash}/mix`;
+  if (mix === null || typeof mix !== "object" || typeof mix.head_hash !== "string") {
+    fail("shuffle-unproven", "the shuffled ballots are malformed");
+  }
+  const empty = Array.isArray(mix.inputs) && mix.inputs.length === 0 && Array.isArray(mix.outputs)
+    && mix.outputs.length === 0 && mix.proof === null;
+  if (!empty && !verifyShuffleJson(key.publicKey, mix.inputs, mix.outputs, mix.proof,
+    { generatorSeed: `parvis/mix/${task.manifest_hash}/${mix.head_hash}`, context })) {
+    fail("shuffle-unproven", "the proof of shuffle does not verify: do not decrypt, and tell the election officer");
+  }
+  const ciphertexts = empty ? [] : mix.outputs.flat();
+  return ec.partialDecrypt(trustee, share, key, ciphertexts, context);
 }
 
 /** Step 1: draw this trustee's keys; resolves to {keyFile (to keep), answer (to upload)}. */

@@ -10,7 +10,7 @@ import { answer as answerTask, newKeys, openKeyFile } from "./trustee-core.js";
 const root = document.getElementById("trustee-step");
 const MIN_PASSPHRASE = 12;
 const KEY_FILE_ERRORS = new Set(["wrong-passphrase", "other-vote", "other-trustee", "not-a-key-file", "damaged",
-  "short-passphrase"]);
+  "short-passphrase", "shuffle-unproven"]);
 
 /** A translated message of the page, with {placeholders} filled in. */
 function text(code, values = {}) {
