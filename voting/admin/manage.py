@@ -28,6 +28,7 @@ MANAGE_PERMISSIONS = (
     "voting.seal_contest",
     "voting.count_contest",
     "voting.record_paper",
+    "voting.mail_codes",
 )
 
 
@@ -193,6 +194,7 @@ class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
             ],
             can_edit=not contest.is_frozen and user.has_perm("voting.change_contest"),
             ceremony=ceremony.ceremony_progress(contest),
+            can_mail_codes=user.has_perm("voting.mail_codes") and contest.is_sealed and bool(contest.roll_id),
             can_record_paper=user.has_perm(PaperDayMixin.permission_required)
             and PaperDayMixin.contest_queryset.filter(pk=contest.pk).exists(),
             trustees=trustees,
