@@ -102,3 +102,9 @@ def test_another_helper_cannot_use_a_request(client, budget, resident, helper):
     client.force_login(other)
     assert client.post(confirm_url, {"code": code}).status_code == 400
     assert not Idea.objects.exists()
+
+
+def test_the_submission_block_links_helpers_to_the_assisted_form(client, budget, helper):
+    assert "idees/proposer-avec-aide/" in client.get(budget.url).content.decode()
+    client.force_login(make_resident("autre@example.org"))
+    assert "idees/proposer-avec-aide/" not in client.get(budget.url).content.decode()

@@ -70,3 +70,16 @@ def test_a_non_accredited_user_gets_403_and_nothing_changes(client, mission, res
     assert prepare(client, mission).status_code == 403
     assert client.post(reverse("volunteering:confirm_assisted_offer", args=[1]), {"code": "123456"}).status_code == 403
     assert not AssistedRequest.objects.exists() and not Offer.objects.exists() and not mail.outbox
+
+
+def test_the_mission_page_links_helpers_to_the_assisted_form(client, mission, helper):
+    from volunteering.services import mission_url
+
+    from ..home.utils import make_home
+    from .factories import make_index
+
+    make_index(make_home())
+    assisted = reverse("volunteering:assisted_offer", args=[mission.pk])
+    assert assisted in client.get(mission_url(mission)).content.decode()
+    client.force_login(make_resident("autre@example.org"))
+    assert assisted not in client.get(mission_url(mission)).content.decode()

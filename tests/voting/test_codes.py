@@ -207,3 +207,8 @@ def test_two_uses_of_one_code_at_once_make_one_vote(migrated_data):
     assert sum(isinstance(outcome, str) for outcome in outcomes) == 1
     assert sum(isinstance(outcome, AlreadyVoted) for outcome in outcomes) == 1, outcomes
     assert Ballot.objects.filter(contest=contest).count() == 1 and Participation.objects.count() == 1
+
+
+def test_a_roll_ballot_tells_visitors_they_can_vote_with_their_letters_code(client, contest):
+    page = client.get(reverse("voting:contest", args=[contest.pk])).content.decode()
+    assert reverse("voting:code_vote", args=[contest.pk]) in page
