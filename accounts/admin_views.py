@@ -26,6 +26,7 @@ class AccreditedHelperViewSet(ModelViewSet):
     """Desk agents and volunteer ambassadors allowed to contribute with residents present."""
 
     model = AccreditedHelper
+    name = "accounts_helpers"
     icon = "user"
     menu_label = _("Accredited helpers")
     url_prefix = "helpers"
@@ -48,6 +49,7 @@ class AssistanceLogViewSet(ModelViewSet):
     """Every step of every assisted contribution: who helped whom, to do what, and how it ended."""
 
     model = AssistanceEvent
+    name = "accounts_assistance_log"
     icon = "history"
     menu_label = _("Assisted contributions log")
     url_prefix = "helpers/log"
