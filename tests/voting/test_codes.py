@@ -212,3 +212,26 @@ def test_two_uses_of_one_code_at_once_make_one_vote(migrated_data):
 def test_a_roll_ballot_tells_visitors_they_can_vote_with_their_letters_code(client, contest):
     page = client.get(reverse("voting:contest", args=[contest.pk])).content.decode()
     assert reverse("voting:code_vote", args=[contest.pk]) in page
+
+
+def test_the_letters_qr_code_leads_to_the_votes_code_page_and_never_carries_the_code(contest):
+    import zxingcpp
+    from PIL import Image
+
+    run = print_run(contest)
+    with LetterRun.storage().open(run.files[0], "rb") as pdf:
+        page = PdfReader(io.BytesIO(pdf.read())).pages[0]
+    picture = Image.open(io.BytesIO(page.images[0].data)).convert("L")
+    (decoded,) = [result.text for result in zxingcpp.read_barcodes(picture)]
+    assert decoded.endswith(reverse("voting:code_vote", args=[contest.pk]))
+    assert not CODE_RE.search(decoded)
+
+
+def test_the_polling_station_list_marks_an_elector_who_voted_with_a_code(contest):
+    from voting.services import paper
+
+    code = letter_codes(print_run(contest))["Dupont"]
+    checked = codes.check_code(contest=contest, code=code, birth_date=date(1980, 7, 14))
+    codes.cast_ballot_with_code(contest=contest, code_id=checked.pk, payload=ballot(contest))
+    channels = {entry.family_name: entry.voted_channel for entry in paper.station_entries(contest, "001")}
+    assert channels == {"Dupont": Participation.Channel.ONLINE, "Lefèvre": None}
