@@ -93,3 +93,25 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."))
         return password
+
+
+class OnBehalfForm(forms.Form):
+    """What an accredited helper adds to a contribution made for a resident beside them."""
+
+    resident_email = forms.EmailField(
+        label=_("The resident's e-mail address"),
+        help_text=_("The confirmed address of their account: the confirmation code is sent there."),
+    )
+    attested = forms.BooleanField(
+        label=_("The resident is here with me; I read this text back to them and they agree to submit it."),
+        required=False,
+    )
+
+
+class ConfirmationCodeForm(forms.Form):
+    """The six-digit code the resident received and gives the helper."""
+
+    code = forms.CharField(
+        label=_("Confirmation code received by the resident"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -90,3 +90,77 @@ class CertifiedIdentity(models.Model):
 
     def __str__(self):
         return f"{self.birth_name} {self.given_names}"
+
+
+class AccreditedHelper(models.Model):
+    """Someone allowed to submit contributions on behalf of residents who are present and agree.
+
+    A town-hall desk agent or a volunteer ambassador, named by
+    Communications staff (``accounts.add_accreditedhelper``). Helpers never
+    vote for anyone: voting has no assisted route (design: the desk's route
+    for voting is paper, or the resident's own mailed code).
+    """
+
+    class Role(models.TextChoices):
+        DESK = "desk", _("town-hall desk agent")
+        AMBASSADOR = "ambassador", _("volunteer ambassador")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="helper_accreditation"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Untick to withdraw the accreditation."))
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    named_at = models.DateTimeField(_("named at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accredited helper")
+        verbose_name_plural = _("accredited helpers")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class AssistedRequest(models.Model):
+    """A contribution a helper prepared for a resident, waiting for the code sent to the resident.
+
+    ``payload`` holds the contribution's fields until the resident's code
+    confirms it; only an HMAC of the code is kept. Confirmed once, then
+    ``object_id`` names what was created.
+    """
+
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=40)
+    target = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+
+
+class AssistanceEvent(models.Model):
+    """The audit log of assisted contributions: who helped whom, to do what, and how it ended. Append-only."""
+
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("helper"), null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    resident = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resident"), null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("action"), max_length=40)
+    event = models.CharField(_("event"), max_length=20)
+    object_id = models.CharField(_("object"), max_length=40, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assisted contribution event")
+        verbose_name_plural = _("assisted contributions log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.event}"

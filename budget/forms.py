@@ -126,3 +126,17 @@ class FinalistsForm(forms.Form):
 class HideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("The author and visitors see it in place of the idea."))
+
+
+class AssistedIdeaForm(IdeaForm):
+    """An idea an accredited helper types with a resident (no photo: the desk's route stays short)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["image"], self.fields["image_description"]
+
+    def payload(self) -> dict:
+        """The idea's fields as JSON, kept until the resident confirms."""
+        data = self.idea_data()
+        data["council"] = data["council"].pk if data["council"] else None
+        return data

@@ -137,6 +137,18 @@ class BudgetPage(RoutablePageMixin, Page):
 
         return views.submit_idea(request, self)
 
+    @path("idees/proposer-avec-aide/", name="assisted_idea")
+    def assisted_idea_route(self, request):
+        from . import assisted_views
+
+        return assisted_views.prepare_idea(request, self)
+
+    @path("idees/proposer-avec-aide/<int:request_id>/", name="confirm_assisted_idea")
+    def confirm_assisted_idea_route(self, request, request_id):
+        from . import assisted_views
+
+        return assisted_views.confirm_idea(request, self, request_id)
+
     @path("idees/<int:idea_id>/", name="idea")
     def idea_route(self, request, idea_id):
         from . import views
@@ -248,6 +260,11 @@ class Idea(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="budget_ideas",
+    )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made with the help of"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+        help_text=_("The accredited helper who submitted it with the resident (accounts.assistance)."),
     )
     status = models.CharField(_("state"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     review_reason = models.TextField(

@@ -230,6 +230,11 @@ class Offer(models.Model):
     )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     age_confirmed = models.BooleanField(_("minimum age confirmed by the resident"), default=False)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made with the help of"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The accredited helper who made the offer with the resident (accounts.assistance)."),
+    )
     status = models.CharField(_("state"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("offered at"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)

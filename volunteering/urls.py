@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import assisted_views, views
 
 app_name = "volunteering"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("offres/<int:pk>/accepter/", views.accept_offer, name="accept_offer"),
     path("offres/<int:pk>/refuser/", views.decline_offer, name="decline_offer"),
     path("offres/<int:pk>/retirer/", views.withdraw_offer, name="withdraw_offer"),
+    path("aide/missions/<int:pk>/", assisted_views.prepare_offer, name="assisted_offer"),
+    path("aide/confirmer/<int:request_id>/", assisted_views.confirm_offer, name="confirm_assisted_offer"),
 ]

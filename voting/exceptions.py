@@ -71,3 +71,17 @@ class AuditedBallotCast(VotingError):
 
 class RollImportError(VotingError):
     default_message = _("The electoral roll file could not be imported.")
+
+
+class CodeRefused(VotingError):
+    default_message = _(
+        "This voting code and birth date do not match. Type the code as printed on your letter, with your birth "
+        "date; if it still fails, contact the town hall."
+    )
+
+
+class CodeRevoked(VotingError):
+    default_message = _(
+        "This voting code no longer works: a new letter was issued to you, or the town hall cancelled it. "
+        "Use the code of your latest letter, or contact the town hall."
+    )

@@ -23,6 +23,17 @@ class RollProofForm(forms.Form):
     )
 
 
+class VotingCodeForm(forms.Form):
+    """The code of the letter mailed to an elector, and their birth date: no account, no e-mail."""
+
+    code = forms.CharField(
+        label=_("Voting code"), max_length=40,
+        help_text=_("The 16 letters and digits printed on your letter, e.g. ABCD-EFGH-JKMN-PQRS."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}))
+
+
 class ReceiptCheckForm(forms.Form):
     tracker = forms.CharField(
         label=_("Your receipt"), min_length=64, max_length=80,

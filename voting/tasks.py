@@ -79,3 +79,12 @@ def tell_trustees(contest_ids: list[int]) -> int:
         body = render_to_string("voting/email/trustee_ceremony.txt", {"titles": contest_titles, "url": trustee_home_url()})
         send_mail(_("Your part of the key ceremony is waiting for you"), body, None, [email])
     return len(titles)
+
+
+@shared_task(acks_late=True)
+def print_letters(run_id: int) -> str:
+    """Print a run of voting-code letters in batches (resumes after the last stored batch if run again)."""
+    from .models import LetterRun
+    from .services import letters
+
+    return letters.run_letters(run=LetterRun.objects.select_related("contest").get(pk=run_id)).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import code_views, views
 
 app_name = "voting"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("<int:pk>/inscription/", views.prove_roll, name="prove_roll"),
     path("<int:pk>/voter/", views.cast, name="cast"),
     path("<int:pk>/auditer/", views.audit, name="audit"),
+    path("<int:pk>/code/", code_views.code_vote, name="code_vote"),
+    path("<int:pk>/code/voter/", code_views.cast_with_code, name="cast_with_code"),
+    path("<int:pk>/code/auditer/", code_views.audit_with_code, name="audit_with_code"),
     path("<int:pk>/bulletins-audites.json", views.audited, name="audited"),
     path("<int:pk>/recu/<str:tracker>/", views.receipt, name="receipt"),
     path("<int:pk>/verifier/", views.check_receipt, name="check_receipt"),

@@ -95,6 +95,11 @@ def submission_status(*, budget: BudgetPage, user, now=None) -> SubmissionStatus
     return SubmissionStatus(phase=phase, is_open=True, can_submit=True)
 
 
+def check_ideas_open(budget: BudgetPage, now=None) -> None:
+    """Raise PhaseClosed unless the edition takes ideas now (a helper checks before asking the resident's code)."""
+    _check_ideas_open(budget, now or timezone.now())
+
+
 def _check_ideas_open(budget: BudgetPage, now) -> None:
     if budget_phase(budget, now) is not Phase.IDEAS:
         raise PhaseClosed(_("Ideas can be submitted or changed only during the ideas phase (%(start)s to %(end)s). Nothing was saved.")
@@ -117,8 +122,14 @@ def _record_revision(idea: Idea, *, kind: str, editor, note: str = "", now=None)
                                        created_at=now or timezone.now())
 
 
-def submit_idea(*, budget: BudgetPage, author, data: dict, image=None, image_description: str = "", now=None) -> Idea:
-    """A verified resident proposes an idea during the ideas phase; returns it, with its first revision."""
+def submit_idea(*, budget: BudgetPage, author, data: dict, image=None, image_description: str = "", now=None,
+                assisted_by=None) -> Idea:
+    """A verified resident proposes an idea during the ideas phase; returns it, with its first revision.
+
+    ``assisted_by``: the accredited helper who submitted it with the resident,
+    once the resident confirmed it (``accounts.assistance.confirm``); the idea
+    then shows it was made with help.
+    """
     now = now or timezone.now()
     _check_ideas_open(budget, now)
     if not is_verified_resident(author):
@@ -127,7 +138,7 @@ def submit_idea(*, budget: BudgetPage, author, data: dict, image=None, image_des
     if image is not None:
         validate_image(image)
     with transaction.atomic():
-        idea = Idea(budget=budget, author=author, submitted_at=now, **fields)
+        idea = Idea(budget=budget, author=author, submitted_at=now, assisted_by=assisted_by, **fields)
         if image is not None:
             idea.image = _store_image(image, title=fields["title"], description=image_description or fields["title"], user=author)
         idea.save()

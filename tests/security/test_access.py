@@ -30,6 +30,7 @@ WRONG_ROLE = {
     "councils_kit_templates": roles.MODERATORS,
     "budget_": roles.ELECTION_OFFICERS,
     "volunteering_": roles.ELECTION_OFFICERS,
+    "accounts_": roles.ELECTION_OFFICERS,
     "wagtailsnippets_councils_council": roles.MODERATORS,
     "wagtailsnippets_volunteering_": roles.ELECTION_OFFICERS,
 }
@@ -59,7 +60,8 @@ ROUTES = admin_routes()
 
 def address(route: str, values: dict) -> str:
     path = route
-    for name, kind in (("pk", "int"), ("pk", "str"), ("entry_pk", "int"), ("station", "str")):
+    for name, kind in (("pk", "int"), ("pk", "str"), ("entry_pk", "int"), ("station", "str"), ("run_pk", "int"),
+                       ("number", "int")):
         path = path.replace(f"<{kind}:{name}>", str(values.get(name, 1)))
     return "/" + path
 

@@ -24,8 +24,12 @@ from ..models import Association, Mission, Offer
 from ..rules import AgeCheck
 
 
-def offer_help(*, mission: Mission, volunteer, message: str = "", age_confirmed: bool = False, now=None) -> Offer:
+def offer_help(*, mission: Mission, volunteer, message: str = "", age_confirmed: bool = False, now=None,
+               assisted_by=None) -> Offer:
     """A resident offers to help; the association is told (without the resident's contact details).
+
+    ``assisted_by``: the accredited helper who made the offer with the
+    resident, once the resident confirmed it (``accounts.assistance.confirm``).
 
     The mission row is locked so that the capacity read here and by
     ``accept_offer`` is current; the unique (mission, volunteer) constraint is
@@ -60,7 +64,7 @@ def offer_help(*, mission: Mission, volunteer, message: str = "", age_confirmed:
                 "This mission is open from the age of %(age)d. Confirm that you are at least that old."
             ) % {"age": mission.minimum_age}})
         fields = {"message": message, "age_confirmed": bool(age_confirmed), "status": Offer.Status.PENDING,
-                  "created_at": now, "answered_at": None, "answered_by": None}
+                  "created_at": now, "answered_at": None, "answered_by": None, "assisted_by": assisted_by}
         if existing is not None:
             for name, value in fields.items():
                 setattr(existing, name, value)

@@ -23,7 +23,7 @@ from ..exceptions import ContestFrozen
 from ..models import Contest
 from ..phases import contest_phase
 from ..services import setup
-from . import CONTESTS_NAMESPACE, manage, paper
+from . import CONTESTS_NAMESPACE, letters, manage, paper
 from .forms import ContestAdminForm
 
 
@@ -182,4 +182,11 @@ class ContestViewSet(ModelViewSet):
             path("paper/<int:pk>/<str:station>/list/", paper.PaperListView.as_view(), name="paper_list"),
             path("paper/<int:pk>/<str:station>/list.csv", paper.PaperExportView.as_view(), name="paper_export"),
             path("paper/<int:pk>/voter/<int:entry_pk>/", paper.PaperVoterView.as_view(), name="paper_voter"),
+            path("letters/<int:pk>/", letters.LettersView.as_view(), name="letters"),
+            path("letters/<int:pk>/print/", letters.PrintAllView.as_view(), name="letters_print"),
+            path("letters/<int:pk>/reissue/<int:entry_pk>/", letters.ReissueView.as_view(), name="letters_reissue"),
+            path("letters/<int:pk>/revoke/<int:entry_pk>/", letters.RevokeView.as_view(), name="letters_revoke"),
+            path("letters/<int:pk>/run/<int:run_pk>/delete/", letters.DeleteFilesView.as_view(), name="letters_delete"),
+            path("letters/<int:pk>/run/<int:run_pk>/<int:number>.pdf", letters.DownloadView.as_view(),
+                 name="letters_file"),
         ]

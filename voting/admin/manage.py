@@ -30,6 +30,7 @@ MANAGE_PERMISSIONS = (
     "voting.seal_contest",
     "voting.count_contest",
     "voting.record_paper",
+    "voting.mail_codes",
 )
 
 
@@ -192,6 +193,7 @@ class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
             ],
             can_edit=not contest.is_frozen and has_perm(user, "voting.change_contest", contest),
             ceremony=ceremony.ceremony_progress(contest),
+            can_mail_codes=has_perm(user, "voting.mail_codes", contest) and contest.is_sealed and bool(contest.roll_id),
             can_record_paper=has_perm(user, PaperDayMixin.permission_required, contest)
             and PaperDayMixin.contest_queryset.filter(pk=contest.pk).exists(),
             trustees=trustees,

@@ -5,6 +5,7 @@ Split by concern; everything is importable from ``voting.models``.
 
 from .audit import AuditEvent
 from .box import AuditedBallot, Ballot, Participation, Voter
+from .codes import LetterRun, VotingCode
 from .contest import Contest, Option, Trustee
 from .counting import Mix, PaperResult, Result
 from .roll import RollEntry, VoterRoll
@@ -14,6 +15,7 @@ __all__ = [
     "AuditedBallot",
     "Ballot",
     "Contest",
+    "LetterRun",
     "Mix",
     "Option",
     "PaperResult",
@@ -23,4 +25,5 @@ __all__ = [
     "Trustee",
     "Voter",
     "VoterRoll",
+    "VotingCode",
 ]

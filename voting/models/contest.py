@@ -105,6 +105,7 @@ class Contest(ClusterableModel):
             ("seal_contest", _("Can seal a contest (start the key ceremony, freeze options)")),
             ("count_contest", _("Can count and proclaim a contest")),
             ("record_paper", _("Can record paper voters and results")),
+            ("mail_codes", _("Can print voting-code letters, revoke and reissue codes")),
         ]
 
     def __str__(self):

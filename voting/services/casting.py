@@ -137,10 +137,12 @@ MAX_AUDITS = 10
 """Audits per voter and contest in a day: plenty to check a device, too few to flood the public list."""
 
 
-def audit_ballot(*, contest: Contest, user, payload: str, choices: list, nonces: list, now=None) -> AuditedBallot:
+def audit_ballot(*, contest: Contest, user, payload: str, choices: list, nonces: list, now=None,
+                 code_id: int | None = None) -> AuditedBallot:
     """Publish a ballot the voter chose to open rather than cast (Benaloh's challenge).
 
-    Only someone who may vote in the contest audits, at most
+    Only someone who may vote in the contest audits (a resident, or the
+    holder of the live voting code ``code_id`` the caller checked), at most
     :data:`MAX_AUDITS` times. The ballot must be valid and its revealed
     choices and randomness must re-encrypt to it exactly; it is then kept,
     public and uncastable, with nothing that names the voter. Raises
@@ -148,8 +150,9 @@ def audit_ballot(*, contest: Contest, user, payload: str, choices: list, nonces:
     """
     if contest_phase(contest, now or timezone.now()) is not Phase.OPEN:
         raise VoteNotOpen()
-    voter_for(contest=contest, user=user)
-    key = f"voting:audits:{contest.pk}:{user.pk}"
+    if code_id is None:
+        voter_for(contest=contest, user=user)
+    key = f"voting:audits:{contest.pk}:{user.pk if code_id is None else f'code{code_id}'}"
     if cache.get(key, 0) >= MAX_AUDITS:
         raise TooManyAttempts()
     ballot = decode_ballot(contest, payload)

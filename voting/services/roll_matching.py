@@ -103,7 +103,8 @@ def _checked_first(contest: Contest, user) -> Voter | None:
     return Voter.objects.filter(contest=contest, user=user).select_related("roll_entry").first()
 
 
-def _contest_entries(contest: Contest):
+def contest_entries(contest: Contest):
+    """The roll entries that may vote in this contest: its roll, narrowed to its polling stations if it has some."""
     entries = RollEntry.objects.filter(roll=contest.roll)
     if contest.polling_stations:
         entries = entries.filter(polling_station__in=[code_key(s) for s in contest.polling_stations])
@@ -144,7 +145,7 @@ def prove_roll_membership(*, contest: Contest, user, family_name: str, birth_dat
     name = name_key(family_name)
     place_key = code_key(place)
     place_station = station_key(place)
-    candidates = _contest_entries(contest).filter(Q(match_name=name) | Q(usage_match_name=name), birth_date=birth_date)
+    candidates = contest_entries(contest).filter(Q(match_name=name) | Q(usage_match_name=name), birth_date=birth_date)
     matches = [
         entry for entry in candidates[:MAX_CANDIDATES]
         if name and place_key and (place_station == station_key(entry.polling_station) or place_key == entry.postcode)
@@ -181,7 +182,7 @@ def identity_matches(*, contest: Contest, identity: CivilIdentity) -> list[RollE
         names |= Q(usage_match_name=name_key(identity.usage_name))
     if not name_key(identity.birth_name):
         return []
-    candidates = _contest_entries(contest).filter(names, birth_date=identity.birth_date)[:MAX_CANDIDATES]
+    candidates = contest_entries(contest).filter(names, birth_date=identity.birth_date)[:MAX_CANDIDATES]
     matches = [entry for entry in candidates if given_names_agree(entry.given_names, identity.given_names)]
     if len(matches) > 1:
         exact = [entry for entry in matches if given_names_key(entry.given_names) == given_names_key(identity.given_names)]

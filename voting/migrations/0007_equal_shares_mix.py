@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('voting', '0005_contest_winners_rule'),
+        ('voting', '0006_contest_winners_rule'),
     ]
 
     operations = [

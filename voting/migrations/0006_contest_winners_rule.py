@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('voting', '0004_roll_usage_name_birthplace_town'),
+        ('voting', '0005_contests_and_rolls_belong_to_a_site'),
     ]
 
     operations = [
