@@ -72,7 +72,7 @@ def timeline(budget, now: datetime | None = None) -> list[TimelineStep]:
 
 
 def next_change(*, now: datetime) -> datetime | None:
-    """The next moment after ``now`` at which a live edition changes phase (one query; for ``parvis.pagecache``)."""
+    """The next moment after ``now`` at which a live edition changes phase (one query; for ``pagecache``)."""
     from django.db.models import Min, Q
 
     from .models import BudgetPage

@@ -22,8 +22,8 @@ from home.models import hex_colour
 
 from .blocks import CouncilNewsBlock
 from .forms import CouncilContactForm, FindCouncilForm
-from parvis.pagecache.fragments import query_key
-from parvis.pagecache.shared import remembered
+from pagecache.fragments import query_key
+from pagecache.shared import remembered
 
 from .participations import current_participations
 from .territory import normalise_street, postcode_validator
@@ -241,7 +241,7 @@ class CouncilPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         def participations():
-            # Open participations change with content or the clock only: kept until then (parvis.pagecache).
+            # Open participations change with content or the clock only: kept until then (pagecache).
             found = remembered(request, f"council-participations:{self.council_id}:{get_language()}",
                                lambda: current_participations(self.council))
             return Paginator(found, self.PARTICIPATIONS_PER_PAGE).get_page(request.GET.get("page"))

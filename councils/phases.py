@@ -1,4 +1,4 @@
-"""When election and consultation pages change by the clock alone (for ``parvis.pagecache``).
+"""When election and consultation pages change by the clock alone (for ``pagecache``).
 
 Before their ballots are sealed, pages show their own dates; an election page
 also stops taking candidacies at ``applications_close_at``. Sealed contests'

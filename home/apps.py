@@ -7,7 +7,3 @@ class HomeConfig(AppConfig):
     label = "home"
     verbose_name = _("Site and content")
 
-    def ready(self):
-        from parvis.pagecache import purge
-
-        purge.connect()  # anonymous visitors' cached pages follow content changes

@@ -2,7 +2,7 @@
 
 A one-off mission takes offers until it starts, a recurring one until it
 ends (``Mission.offers_close_at``); nothing is stored when that happens, so
-cached pages must expire at it (``parvis.pagecache``).
+cached pages must expire at it (``pagecache``).
 """
 
 from datetime import datetime

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
-from parvis.pagecache.fragments import query_key
+from pagecache.fragments import query_key
 
 from . import rules, services
 from .exceptions import InvalidData, VolunteeringError

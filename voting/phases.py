@@ -44,7 +44,7 @@ def next_change(*, now) -> datetime | None:
     Opening and closing change the phase at their date; a proclamation is
     recorded by a task (``proclaim_due_contests``) soon after ``proclaims_at``,
     and that write purges cached pages itself. Pages cached before a change
-    must expire at it (``parvis.pagecache``).
+    must expire at it (``pagecache``).
     """
     from django.db.models import Min, Q
 

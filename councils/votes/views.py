@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
 
 from common.http import client_ip
-from parvis.pagecache.fragments import query_key
+from pagecache.fragments import query_key
 from voting.exceptions import VotingError
 from voting.forms import RollProofForm
 from voting.phases import Phase, contest_phase

@@ -1,7 +1,7 @@
 """``{% sharedfragment "name" page.pk ... %}…{% endsharedfragment %}``: a part of a page kept for every visitor.
 
 The part is rendered once per content generation and phase (see
-``parvis/pagecache/fragments.py``) and reused for anonymous visitors and
+``pagecache/fragments.py``) and reused for anonymous visitors and
 signed-in residents alike, so it must hold nothing personal: no ``user``,
 no form (its CSRF token), no message. The variables after the name tell
 apart what differs by more than host and language (the page, a page number);
@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from parvis.pagecache.fragments import prefetch_fragments, query_key, shared_fragment
+from pagecache.fragments import prefetch_fragments, query_key, shared_fragment
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ def main_menu(context):
     current = context.get("page")
     items = []
     if site is not None:
-        # Kept between requests by parvis.pagecache.shared (until content changes); read once otherwise.
+        # Kept between requests by pagecache.shared (until content changes); read once otherwise.
         menu = getattr(request, "_parvis_menu", None)
         if menu is None:
             menu = request._parvis_menu = list(site.root_page.get_children().live().public().in_menu().order_by("path"))

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "volunteering",
     "notices",
     "territories",
+    "pagecache",  # anonymous visitors' page cache and shared fragments
     "demo",  # manage.py load_demo: the demo town, composed from every app's own demo
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",  # purges a reverse proxy in front when WAGTAILFRONTENDCACHE is set
@@ -68,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "territories.middleware.UnknownHostMiddleware",  # before the page cache: made-up hosts never fill it
-    "parvis.pagecache.middleware.PageCacheMiddleware",  # after the language is known, before CSRF and sessions
+    "pagecache.middleware.PageCacheMiddleware",  # after the language is known, before CSRF and sessions
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,7 +170,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "announce-budget-phases": {"task": "budget.tasks.announce_budget_phases", "schedule": 300.0},
 }
 
-# Anonymous visitors' page cache (parvis/pagecache): a bounded in-process cache here, Redis in production.
+# Anonymous visitors' page cache (pagecache): a bounded in-process cache here, Redis in production.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",

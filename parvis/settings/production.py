@@ -54,7 +54,7 @@ CACHES = {
             "socket_timeout": 2,
         },
     },
-    # Anonymous visitors' pages (parvis/pagecache), same Redis: bounded by their lifetime (PAGE_CACHE_SECONDS,
+    # Anonymous visitors' pages (pagecache), same Redis: bounded by their lifetime (PAGE_CACHE_SECONDS,
     # at most until the next phase change) and by the site's pages (only existing pages, without query string).
     "pages": {
         "BACKEND": "parvis.cache.ResilientRedisCache",

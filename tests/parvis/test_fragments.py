@@ -1,4 +1,4 @@
-"""Shared fragments (parvis/pagecache/fragments.py): parts of pages rendered once for every visitor.
+"""Shared fragments (pagecache/fragments.py): parts of pages rendered once for every visitor.
 
 They serve signed-in residents and uncached pages, so each test checks what
 they must never do: show something stale after a change or a phase change,
@@ -19,8 +19,8 @@ from freezegun import freeze_time
 
 from budget.models import BudgetPage, Idea
 from councils.models import Candidate
-from parvis.pagecache.middleware import GENERATION_KEY
-from parvis.pagecache.purge import new_generation
+from pagecache.middleware import GENERATION_KEY
+from pagecache.purge import new_generation
 
 from ..accounts.factories import make_resident
 from ..budget.factories import make_budget

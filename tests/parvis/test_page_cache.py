@@ -1,4 +1,4 @@
-"""The anonymous page cache (parvis/pagecache): what is stored, for whom, and when it stops being served."""
+"""The anonymous page cache (pagecache): what is stored, for whom, and when it stops being served."""
 
 from datetime import timedelta
 

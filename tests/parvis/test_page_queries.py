@@ -3,7 +3,7 @@
 The same pages are measured in a small town and after it grew to election-day
 size (500 ideas, 135 candidates over 8 councils, 500 missions, 200 articles),
 with the page cache off and the site, settings and menu kept between
-requests as in production (``parvis.pagecache.shared``). Rows are
+requests as in production (``pagecache.shared``). Rows are
 bulk-inserted: the demo loader's ``--election-day`` takes minutes.
 """
 

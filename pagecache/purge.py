@@ -6,7 +6,7 @@ new *generation* in the page cache (one write, whatever its size), and a
 purge of every live page's URLs from the reverse proxy, if one is configured
 (``WAGTAILFRONTENDCACHE``, Wagtail's frontend cache). Both happen after the
 transaction commits, so a page rendered meanwhile cannot be stored as fresh; the
-proxy's purge runs in a Celery task (``home.tasks.purge_reverse_proxy``).
+proxy's purge runs in a Celery task (``pagecache.tasks.purge_reverse_proxy``).
 A failed proxy purge is logged by Wagtail; the proxy keeps the page at most
 its ``s-maxage``, which the page cache bounds.
 """
@@ -62,7 +62,7 @@ def content_changed(**kwargs) -> None:
         return
     transaction.on_commit(new_generation)
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        from home.tasks import purge_reverse_proxy
+        from .tasks import purge_reverse_proxy
 
         transaction.on_commit(purge_reverse_proxy.delay)
 
