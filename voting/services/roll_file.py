@@ -10,13 +10,14 @@ names recognised for each field; the admin's upload page shows them
 (``voting/templates/voting/admin/roll_format.html``).
 """
 
-import codecs
 import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
+
+from common import textfiles
 
 from ..exceptions import RollImportError
 from ..normalize import match_key
@@ -57,14 +58,6 @@ LIMITS = {"family_name": 150, "usage_name": 150, "given_names": 200, "polling_st
 
 # Bytes 0x80-0x9F are control characters in Latin-1, which no roll contains, and letters or
 # punctuation in Windows-1252 (œ 0x9C, Œ 0x8C, ’ 0x92, … 0x85): their presence tells the two apart.
-_C1 = bytes(range(0x80, 0xA0))
-_NOT_C1 = bytes(byte for byte in range(256) if byte not in _C1)
-_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
-# Control bytes never in a CSV text (tab, LF and CR are): a UTF-16 or spreadsheet file has them.
-_CONTROLS = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r")
-_NOT_CONTROL = bytes(byte for byte in range(256) if byte not in _CONTROLS)
-
-
 @dataclass(frozen=True, slots=True)
 class RowError:
     line: int
@@ -79,37 +72,11 @@ def unknown_encoding() -> RollImportError:
 
 
 def detect_encoding(raw: io.BufferedIOBase) -> str:
-    """UTF-8 when the whole file decodes so; else Windows-1252 when it has bytes 0x80-0x9F; else Latin-1.
-
-    A deterministic rule for the three encodings town software writes,
-    rather than a statistical guesser (charset detection libraries can take
-    a Latin-1 roll for Cyrillic or Turkish on short files). Files that are
-    none of them (UTF-16, a spreadsheet's binary, bytes Windows-1252 leaves
-    undefined) raise a clear error. Streams the file once, in 1 MiB chunks.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
-    c1_bytes: set[int] = set()
-    for chunk in iter(lambda: raw.read(1 << 20), b""):
-        if chunk.translate(None, _NOT_CONTROL):
-            raise unknown_encoding()
-        c1_bytes.update(chunk.translate(None, _NOT_C1))
-        if utf8:
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                utf8 = False
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    raw.seek(0)
-    if utf8:
-        return "utf-8-sig"
-    if c1_bytes & _CP1252_UNDEFINED:
-        raise unknown_encoding()
-    return "cp1252" if c1_bytes else "latin-1"
+    """UTF-8, Windows-1252 or Latin-1 (``common.textfiles``), or a clear error for anything else."""
+    try:
+        return textfiles.detect_encoding(raw)
+    except textfiles.UnknownEncoding:
+        raise unknown_encoding() from None
 
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[str, int]]]:
