@@ -120,3 +120,14 @@ def test_with_a_single_site_any_allowed_host_still_serves_it(client, places):
     join(places["aubin"], "saint-aubin.localhost")
     response = client.get("/", HTTP_HOST="mairie.example")
     assert response.status_code == 200 and "Saint-Aubin-sur-Loire" in response.content.decode()
+
+
+def test_an_editor_edits_their_sites_settings_only(client, places):
+    mine = join(places["aubin"], "saint-aubin.localhost")
+    theirs = join(places["brissac"], "brissac.localhost")
+    client.force_login(staff(places["aubin"], StaffGroup.Role.EDITOR, "editrice"))
+    url = "/admin/settings/home/sitesettings/{}/"
+    assert client.get(url.format(mine.pk), HTTP_HOST="saint-aubin.localhost").status_code == 200
+    assert client.get(url.format(theirs.pk), HTTP_HOST="saint-aubin.localhost").status_code in (302, 403)
+    client.post(url.format(theirs.pk), {"town_name": "Piraté"}, HTTP_HOST="saint-aubin.localhost")
+    assert SiteSettings.for_site(theirs).town_name == "Brissac-Loire"
