@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.services import profile_for
 from councils.models import Council
-from home.demo import PALETTE, placeholder_image
+from home.demo import PALETTE, demo_home, placeholder_image
 from home.models import HomePage
 from voting import simulation
 from voting.services import counting
@@ -178,6 +178,6 @@ def _past(home: HomePage, residents) -> BudgetPage:
 @transaction.atomic
 def load() -> dict[str, BudgetPage]:
     """Return the demo's current and past budget editions, creating them once."""
-    home = HomePage.objects.get()
+    home = demo_home()
     residents = _residents()
     return {"current": _current(home, residents), "past": _past(home, residents)}

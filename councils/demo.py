@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
-from home.demo import PALETTE, TOWN, _child, placeholder_image
-from home.models import HomePage
+from home.demo import PALETTE, TOWN, _child, demo_home, placeholder_image
 
 from .models import Council, CouncilArea, CouncilIndexPage, CouncilMember, CouncilPage, PollingStation
 
@@ -143,7 +142,7 @@ def _council_page(index: CouncilIndexPage, council: Council, spec: dict) -> Coun
 @transaction.atomic
 def load() -> CouncilIndexPage:
     """Build the council index, four councils and their pages; return the index."""
-    home = HomePage.objects.get()
+    home = demo_home()
     index = _child(
         home, CouncilIndexPage, "conseils-de-quartier", title="Conseils de quartier", show_in_menus=True,
         intro=f"<p>{TOWN} compte quatre conseils de quartier. Trouvez le vôtre avec votre code postal.</p>",

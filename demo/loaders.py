@@ -5,6 +5,7 @@ from councils import demo as councils_demo
 from councils.kits import demo as kits_demo
 from councils.votes import demo as votes_demo
 from home import demo as home_demo
+from territories import demo as territories_demo
 from volunteering import demo as volunteering_demo
 
 from . import election_day
@@ -31,3 +32,9 @@ def load_election_day() -> None:
     for loader in (budget_demo.load, volunteering_demo.load, election_day.ideas, election_day.missions,
                    election_day.articles):
         loader()
+
+
+def load_territory() -> None:
+    """The demo town, then the département around it: two intercommunalities, four towns, five sites."""
+    load()
+    territories_demo.load()

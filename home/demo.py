@@ -96,9 +96,14 @@ def heading(text: str) -> tuple[str, dict]:
     return ("heading", {"text": text, "level": "h2"})
 
 
+def demo_home() -> HomePage:
+    """The demo town's home page (other collectivities' sites have theirs: ``load_demo --territory``)."""
+    return HomePage.objects.get(depth=2, slug="accueil")
+
+
 def _home() -> HomePage:
     """The home page at the root of the default site, replacing Wagtail's welcome page."""
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(depth=2, slug="accueil").first()
     if home:
         return home
     root = Page.get_first_root_node()

@@ -2,10 +2,12 @@
 
 Wagtail serves its default site for an unknown host name; on a platform of many collectivities that
 would show, say, the département's pages at a mistyped town address. With a single site (one town
-per installation) any allowed host name still serves it, as before. Placed before the page cache,
-so made-up host names cannot fill it.
+per installation) any allowed host name still serves it, as before. An IP address names no
+collectivity: it gets the default site, as Wagtail does (health checks, ``make run`` at 127.0.0.1).
+Placed before the page cache, so made-up host names cannot fill it.
 """
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from django.shortcuts import render
@@ -20,6 +22,14 @@ class UnknownHostMiddleware:
         # Wagtail keeps the sites' root URLs in its cache: no query per request.
         hosts = {urlsplit(root.root_url).hostname for root in Site.get_site_root_paths()}
         hostname = request.get_host().rsplit(":", 1)[0].lower()
-        if len(hosts) > 1 and hostname not in hosts:
+        if len(hosts) > 1 and hostname not in hosts and not _is_ip_address(hostname):
             return render(request, "territories/unknown_host.html", {"hostname": hostname}, status=404)
         return self.get_response(request)
+
+
+def _is_ip_address(hostname: str) -> bool:
+    try:
+        ipaddress.ip_address(hostname.strip("[]"))
+    except ValueError:
+        return False
+    return True

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from accounts.services import profile_for
 from councils.models import Council
-from home.demo import PALETTE, _child, placeholder_image
+from home.demo import PALETTE, _child, demo_home, placeholder_image
 from home.models import HomePage
 
 from .models import Association, Mission, Offer, Representative, Skill, VolunteeringIndexPage
@@ -125,7 +125,7 @@ def _on_home_page(home: HomePage) -> None:
 @transaction.atomic
 def load() -> VolunteeringIndexPage:
     """Return the demo's volunteering space, creating its associations, missions and offers once."""
-    home = HomePage.objects.get()
+    home = demo_home()
     index = _child(home, VolunteeringIndexPage, "benevolat", title="Bénévolat", show_in_menus=True,
                    intro="Les associations de la ville cherchent des bénévoles : un événement sportif, de l'aide "
                          "aux devoirs, un coup de main entre voisins. Proposez votre aide !")

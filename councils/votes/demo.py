@@ -22,8 +22,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from accounts.models import Profile
-from home.demo import PALETTE, TOWN, _child, placeholder_image
-from home.models import HomePage
+from home.demo import PALETTE, TOWN, _child, demo_home, placeholder_image
 from voting.models import Contest, PaperResult, RollEntry, VoterRoll
 from voting import simulation
 from voting.services import counting, paper
@@ -254,7 +253,7 @@ def load(*, candidates=None) -> ConsultationIndexPage:
 
     ``candidates`` ({council slug: [(name, statement)]}) replaces the election's three councils of four.
     """
-    home = HomePage.objects.get()
+    home = demo_home()
     index = _child(
         home, ConsultationIndexPage, "consultations", title="Votes et consultations", show_in_menus=True,
         intro=f"<p>Élections des conseils de quartier et consultations des habitants de {TOWN}. "

@@ -68,12 +68,32 @@ def create_site(*, territory: Territory, hostname: str, port: int = 80, name: st
     site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=name,
                                is_default_site=not Site.objects.exists())
     starter.create_starter_pages(site=site, name=name)
+    _equip(territory, site, name)
+    return site
+
+
+@transaction.atomic
+def adopt_site(*, territory: Territory, site: Site) -> Site:
+    """Make an existing site (a one-town installation's) the collectivity's: collection and staff groups.
+
+    Its pages and settings stay as they are. Refused if either already belongs to a collectivity.
+    """
+    territory = Territory.objects.select_for_update().get(pk=territory.pk)
+    if territory.site_id:
+        raise AlreadyJoined(_("%(name)s already has its site, at %(hostname)s.")
+                            % {"name": territory.name, "hostname": territory.site.hostname})
+    if Territory.objects.filter(site=site).exists():
+        raise HostnameTaken(_("Another site already answers at %(hostname)s.") % {"hostname": site.hostname})
+    _equip(territory, site, site.site_name or territory.name)
+    return site
+
+
+def _equip(territory: Territory, site: Site, name: str) -> None:
     collection = Collection.get_first_root_node().add_child(name=name)
     territory.site, territory.collection = site, collection
     territory.save(update_fields=["site", "collection"])
     for role in StaffGroup.Role:
         _staff_group(territory, role, site, collection)
-    return site
 
 
 def _staff_group(territory: Territory, role: str, site: Site, collection: Collection) -> StaffGroup:

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import translation
 
 from territories.exceptions import TerritoryImportError
 from territories.models import Territory
@@ -10,6 +11,13 @@ from territories.services.imports import import_territories
 
 Kind = Territory.Kind
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Messages are read in English here; French (the default) is checked once below.
+    with translation.override("en"):
+        yield
 
 DEPARTEMENTS = (
     "DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE\r\n"
@@ -114,3 +122,9 @@ def test_one_bad_row_and_nothing_of_the_file_is_imported():
 def test_an_excel_file_is_refused_clearly():
     with pytest.raises(TerritoryImportError, match="CSV UTF-8"):
         import_territories(io.BytesIO(b"PK\x03\x04\x14\x00\x06\x00" + bytes(100)))
+
+
+def test_errors_are_given_in_french_first():
+    with translation.override("fr"), pytest.raises(TerritoryImportError) as error:
+        import_territories(upload(DEPARTEMENTS + "20,94,20004,0,CORSE,Corse,Corse\r\n"))
+    assert error.value.messages == ["Ligne 5 : « 20 » n'est pas un code de département (par ex. 49, 2A, 974)."]

@@ -131,3 +131,9 @@ def test_an_editor_edits_their_sites_settings_only(client, places):
     assert client.get(url.format(theirs.pk), HTTP_HOST="saint-aubin.localhost").status_code in (302, 403)
     client.post(url.format(theirs.pk), {"town_name": "Piraté"}, HTTP_HOST="saint-aubin.localhost")
     assert SiteSettings.for_site(theirs).town_name == "Brissac-Loire"
+
+
+def test_an_ip_address_names_no_collectivity_and_gets_the_default_site(client, places):
+    join(places["aubin"], "saint-aubin.localhost")
+    join(places["brissac"], "brissac.localhost")
+    assert client.get("/", HTTP_HOST="127.0.0.1").status_code != 404

@@ -17,10 +17,17 @@ class Command(BaseCommand):
             "--election-day", action="store_true",
             help="The town at election-day size: 8 councils, 135 candidates, 500 ideas, 500 missions, 200 articles.",
         )
+        parser.add_argument(
+            "--territory", action="store_true",
+            help="The town and its département: two intercommunalities, four towns, each with its site "
+                 "(*.localhost on the same port).",
+        )
 
-    def handle(self, *args, admin_username, election_day, **options):
+    def handle(self, *args, admin_username, election_day, territory, **options):
         if election_day:
             loaders.load_election_day()
+        elif territory:
+            loaders.load_territory()
         else:
             loaders.load()
         self._admin(admin_username)
