@@ -7,7 +7,8 @@ from parvis import urls
 
 
 @pytest.fixture
-def client():
+def client(db):
+    # The database is up here (the host check reads the sites); the views raise the outages themselves.
     return Client(raise_request_exception=False)
 
 
