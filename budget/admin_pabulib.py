@@ -5,19 +5,20 @@ permissions, read the form and show the answer.
 """
 
 from django import forms
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from common.scoping import SitePermissionRequiredMixin
 from voting.exceptions import VotingError
 from voting.manifest import EQUAL_SHARES, GREEDY
 from voting.services.pabulib import MAX_PB_BYTES, contest_pb, simulate
 
 from . import services
+from .admin_editions import EDITIONS_NAMESPACE, EditionMixin
 
 
 class WhatIfForm(forms.Form):
@@ -37,10 +38,9 @@ class WhatIfForm(forms.Form):
         return upload.read()
 
 
-class WhatIfView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class WhatIfView(SitePermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
     """Count any Pabulib election by either rule and see the winners: nothing is stored."""
 
-    raise_exception = True
     permission_required = "budget.view_statistics"
     template_name = "budget/admin/what_if.html"
     form_class = WhatIfForm
@@ -48,8 +48,6 @@ class WhatIfView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
     header_icon = "list-ul"
 
     def get_breadcrumbs_items(self):
-        from .admin_views import EDITIONS_NAMESPACE
-
         return [*self.breadcrumbs_items,
                 {"url": reverse(f"{EDITIONS_NAMESPACE}:index"), "label": gettext("Budget editions")},
                 {"url": "", "label": self.get_page_title()}]
@@ -63,19 +61,16 @@ class WhatIfView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form, simulation=simulation))
 
 
-class ProfileDownloadView(PermissionRequiredMixin, View):
-    """The edition's counted equal-shares vote as a ``.pb`` file, before or after the proclamation."""
+class ProfileDownloadView(EditionMixin, View):
+    """The edition's counted equal-shares vote as a ``.pb`` file, before or after the proclamation.
 
-    raise_exception = True
+    Of the committee's own collectivity only (``EditionMixin``): before the proclamation it is not public.
+    """
+
     permission_required = "budget.view_statistics"
 
     def get(self, request, pk):
-        from django.http import Http404
-        from django.shortcuts import get_object_or_404
-
-        from .models import BudgetPage
-
-        budget = get_object_or_404(BudgetPage, pk=pk)
+        budget = self.budget
         contest = services.finalist_contest(budget)
         try:
             text = contest_pb(contest) if contest else None

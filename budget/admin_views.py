@@ -1,4 +1,4 @@
-"""The steering committee's and moderators' admin: the ideas queue, review, rewrite, hide, finalists, statistics.
+"""The steering committee's and moderators' admin of ideas: the queue, review, rewrite, hide (editions: ``admin_editions``).
 
 Ideas use Wagtail's ``ModelViewSet`` rather than wagtail-modeladmin or a
 ``SnippetViewSet``: it is Wagtail 8's maintained way to administer a plain
@@ -12,49 +12,35 @@ not need — their history is ``IdeaRevision``.
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
-from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_any_perm, has_perm, scoped
-
-from voting.models import Result
+from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_perm, scoped
 
 from . import services
-from .admin_pabulib import ProfileDownloadView, WhatIfView
+from .admin_editions import user_budgets
 from .exceptions import BudgetError, InvalidData
-from .forms import FinalistsForm, HideForm, ReviewForm
-from .models import BudgetPage, FinalistVote, Idea
+from .forms import HideForm, ReviewForm
+from .models import Idea
 from .phases import Phase
 
 IDEAS_NAMESPACE = "budget_ideas"
-EDITIONS_NAMESPACE = "budget_editions"
 IDEA_FIELDS = ("title", "description", "council", "location", "category", "cost")
 # Who may see the queue: ideas are scoped to the sites where the user holds one of these.
 IDEA_PERMISSIONS = ("budget.review_idea", "budget.hide_idea", "budget.change_idea", "budget.view_idea")
-EDITION_PERMISSIONS = ("budget.review_idea", "budget.select_finalists", "budget.view_statistics")
-
-
-def user_budgets(request):
-    """The editions of the sites the user works for (the queue's filter lists no one else's)."""
-    if request is None:
-        return BudgetPage.objects.none()
-    return scoped(BudgetPage.objects.order_by("-ideas_open_at"), request.user, EDITION_PERMISSIONS, page="")
 
 
 def user_ideas(user, perms=IDEA_PERMISSIONS):
@@ -273,151 +259,3 @@ class IdeaViewSet(ModelViewSet):
             path("hide/<int:pk>/", HideView.as_view(), name="hide"),
             path("restore/<int:pk>/", RestoreView.as_view(), name="restore"),
         ]
-
-
-# --- Editions: finalists and statistics -------------------------------------------------------
-
-
-class EditionMixin(SitePermissionRequiredMixin, WagtailAdminTemplateMixin):
-    header_icon = "list-ul"
-
-    @cached_property
-    def budget(self) -> BudgetPage:
-        editions = scoped(BudgetPage.objects.all(), self.request.user, self.get_permission_required(), page="")
-        return get_object_or_404(editions, pk=self.kwargs["pk"])
-
-    def get_page_subtitle(self):
-        return self.budget.title
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(f"{EDITIONS_NAMESPACE}:index"), "label": gettext("Budget editions")},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(budget=self.budget, **kwargs)
-
-
-class EditionIndexView(SitePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Every edition of the user's sites with its phase, its ideas by state, and the committee's next steps."""
-
-    template_name = "budget/admin/editions.html"
-    page_title = _("Budget editions")
-    header_icon = "list-ul"
-    permission_required = EDITION_PERMISSIONS
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
-
-    def get_context_data(self, **kwargs):
-        from django.db.models import Count
-
-        budgets = list(user_budgets(self.request))
-        counts = {}
-        for row in Idea.objects.filter(budget__in=budgets).values("budget_id", "status").annotate(n=Count("pk")):
-            counts.setdefault(row["budget_id"], {})[row["status"]] = row["n"]
-        labels = dict(Idea.Status.choices)
-        editions = [
-            {"budget": budget, "phase": services.budget_phase(budget),
-             "counts": [(labels[status], counts.get(budget.pk, {}).get(status, 0)) for status in Idea.Status.values],
-             "has_finalists": services.finalist_contest(budget) is not None,
-             "has_profile": Result.objects.filter(approvals__isnull=False, contest_id__in=FinalistVote.objects.filter(
-                 budget=budget).values("contest_id")).exists()}
-            for budget in budgets
-        ]
-        user = self.request.user
-        return super().get_context_data(
-            editions=editions, phases=Phase, can_select=has_perm(user, "budget.select_finalists"),
-            can_see_statistics=has_perm(user, "budget.view_statistics"), **kwargs,
-        )
-
-
-class FinalistsView(EditionMixin, FormView):
-    """Choose the finalists among eligible ideas; creates and seals the finalist vote."""
-
-    template_name = "budget/admin/finalists.html"
-    form_class = FinalistsForm
-    page_title = _("Select the finalists")
-    permission_required = "budget.select_finalists"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "budget": self.budget}
-
-    def get_context_data(self, **kwargs):
-        contest = services.finalist_contest(self.budget)
-        return super().get_context_data(
-            contest=contest, finalists=services.finalists(self.budget) if contest else [],
-            phase=services.budget_phase(self.budget), phases=Phase, rule=services.rule_text(self.budget), **kwargs,
-        )
-
-    def form_valid(self, form):
-        try:
-            contest = services.select_finalists(budget=self.budget, ideas=form.cleaned_data["ideas"], actor=self.request.user)
-        except InvalidData as error:
-            for name, message in error.errors.items():
-                form.add_error(name if name in form.fields else None, message)
-            return self.form_invalid(form)
-        except BudgetError as error:
-            messages.error(self.request, error.message)
-            return self.form_invalid(form)
-        messages.success(self.request, gettext(
-            "The finalist vote is created (%(count)d finalists) and frozen. Each trustee has been asked to make their "
-            "part of its key; the vote opens once they all have."
-        ) % {"count": contest.options.count()})
-        return redirect(reverse(f"{EDITIONS_NAMESPACE}:finalists", args=[self.budget.pk]))
-
-
-class StatisticsView(EditionMixin, TemplateView):
-    template_name = "budget/admin/statistics.html"
-    page_title = _("Statistics")
-    permission_required = "budget.view_statistics"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(stats=services.statistics(budget=self.budget), **kwargs)
-
-
-class StatisticsCsvView(EditionMixin, View):
-    permission_required = "budget.view_statistics"
-
-    def get(self, request, *args, **kwargs):
-        response = HttpResponse(services.statistics_csv(services.statistics(budget=self.budget)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="statistiques-{self.budget.slug}.csv"'
-        return response
-
-
-class EditionViewSet(ViewSet):
-    """Per-edition admin pages: the list of editions, finalist selection, statistics."""
-
-    name = EDITIONS_NAMESPACE
-    url_prefix = "budget/editions"
-    icon = "list-ul"
-    menu_label = _("Editions, finalists, statistics")
-
-    def get_urlpatterns(self):
-        return [
-            path("", EditionIndexView.as_view(), name="index"),
-            path("finalists/<int:pk>/", FinalistsView.as_view(), name="finalists"),
-            path("statistics/<int:pk>/", StatisticsView.as_view(), name="statistics"),
-            path("statistics/<int:pk>/csv/", StatisticsCsvView.as_view(), name="statistics_csv"),
-            path("profile/<int:pk>.pb", ProfileDownloadView.as_view(), name="profile_pb"),
-            path("what-if/", WhatIfView.as_view(), name="what_if"),
-        ]
-
-    @cached_property
-    def menu_item_class(self):
-        class EditionsMenuItem(MenuItem):
-            def is_shown(self, request):
-                return has_any_perm(request.user, EDITION_PERMISSIONS)
-
-        return EditionsMenuItem
-
-
-class BudgetMenu(ViewSetGroup):
-    """The "Participatory budget" menu; shown only to users allowed into one of its items."""
-
-    menu_label = _("Participatory budget")
-    menu_icon = "help"
-    menu_order = 255
-    items = (IdeaViewSet, EditionViewSet)

@@ -6,14 +6,26 @@
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
 
 from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
 from councils.participations import PARTICIPATIONS_HOOK, Participation
 
 from . import services
-from .admin_views import BudgetMenu
+from .admin_editions import EditionViewSet
+from .admin_views import IdeaViewSet
 from .phases import Phase
+
+
+class BudgetMenu(ViewSetGroup):
+    """The "Participatory budget" menu; shown only to users allowed into one of its items."""
+
+    menu_label = gettext_lazy("Participatory budget")
+    menu_icon = "help"
+    menu_order = 255
+    items = (IdeaViewSet, EditionViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -46,3 +46,8 @@ def test_another_collectivitys_idea_is_not_found_and_unchanged(client_a, budgets
 def test_another_collectivitys_edition_is_not_found(client_a, budgets, route):
     assert client_a.get("/admin/budget/editions/" + route.format(pk=budgets["theirs"].pk)).status_code == 404
     assert client_a.get("/admin/budget/editions/" + route.format(pk=budgets["mine"].pk)).status_code == 200
+
+
+def test_the_committee_reaches_the_what_if_page_and_not_another_collectivitys_profile(client_a, budgets):
+    assert client_a.get("/admin/budget/editions/what-if/").status_code == 200
+    assert client_a.get(f"/admin/budget/editions/profile/{budgets['theirs'].pk}.pb").status_code == 404
