@@ -154,7 +154,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = self.latest_articles()
+        # Called by the template inside the home fragment only: a kept fragment costs no query (``public()``
+        # reads the view restrictions as soon as it is called).
+        context["latest_articles"] = self.latest_articles
         return context
 
 

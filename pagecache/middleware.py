@@ -31,7 +31,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 
-from . import shared
+from . import routing, shared
 from .boundaries import next_boundary_for
 from .shared import shared_key
 
@@ -76,12 +76,15 @@ def only_tracking(query_string: str) -> bool:
     )
 
 
-def wagtail_page(request) -> bool:
-    """Whether the path goes to Wagtail's page tree: other views (accounts, votes, probes) are left alone."""
+def wagtail_path(request) -> str | None:
+    """The page path Wagtail's ``serve`` view gets, or None for other views (accounts, votes, probes)."""
     try:
-        return resolve(request.path_info).url_name == "wagtail_serve"
+        match = resolve(request.path_info)
     except Resolver404:
-        return False
+        return None
+    if match.url_name != "wagtail_serve":
+        return None
+    return match.args[0] if match.args else match.kwargs.get("path", "")
 
 
 def request_may_use_cache(request) -> bool:
@@ -140,27 +143,34 @@ class PageCacheMiddleware:
     def __call__(self, request):
         cache = generation_cache()
         options = config()
-        if cache is None or not (options["SHARED"] or options["SECONDS"] > 0) or not wagtail_page(request):
+        path = wagtail_path(request) if cache is not None and (options["SHARED"] or options["SECONDS"] > 0) else None
+        if path is None:
             response = self.get_response(request)
             if not response_may_be_stored(request, response):
                 mark_private(response)
             return response
 
         use_pages = options["SECONDS"] > 0 and request_may_use_cache(request)
-        key, common = page_key(request), shared_key(request)
-        # A hit reads the generation and the page only; the site, settings and menu only matter on a miss.
-        found = cache.get_many([GENERATION_KEY, key] if use_pages else [GENERATION_KEY, common])
+        key, common, route = page_key(request), shared_key(request), routing.route_key(request)
+        # A hit reads the generation and the page only; the site, settings, menu and route only matter on a miss.
+        found = cache.get_many([GENERATION_KEY, key] if use_pages else [GENERATION_KEY, common, route])
         generation, entry = found.get(GENERATION_KEY), found.get(key)
         now = time.time()
         if use_pages and generation and entry and entry["generation"] == generation and entry["expires"] > now:
             return self.replay(entry, now)
 
+        routed = False
         if options["SHARED"]:
             if use_pages:
-                found[common] = cache.get(common)
+                found.update(cache.get_many([common, route]))
             shared.prime(request, found.get(common), generation)
+            routed = routing.prime(request, path, found.get(route), generation)
             request._parvis_cache, request._parvis_generation = cache, generation
         response = self.get_response(request)
+        if options["SHARED"] and not routed:
+            remembered_route = routing.entry_for(request, path, generation)
+            if remembered_route is not None:
+                cache.set(route, remembered_route, 24 * 3600)
         generation = ensure_generation(cache, generation)
         if options["SHARED"]:
             shared.remember(cache, request, generation, found.get(common))

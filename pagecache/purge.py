@@ -34,6 +34,7 @@ CONTENT_MODELS = (
     "wagtailimages.Image",
     "wagtaildocs.Document",
     "wagtailcore.Site",
+    "wagtailcore.PageViewRestriction",  # a page made private must leave the cache at once
 )
 
 

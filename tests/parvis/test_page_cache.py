@@ -211,3 +211,15 @@ def test_uncached_pages_keep_the_site_settings_and_menu_until_content_changes(
     with django_capture_on_commit_callbacks(execute=True):
         index.save_revision().publish()
     assert ">Comprendre</a>" in client.get("/").content.decode()
+
+
+def test_a_page_made_private_leaves_the_cache_at_once(client, home, django_capture_on_commit_callbacks):
+    from wagtail.models import PageViewRestriction
+
+    index = make_article_index(home)
+    client.get(index.url)
+    assert client.get(index.url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.LOGIN)
+    refused = client.get(index.url)
+    assert refused.status_code == 302 and refused.get("X-Page-Cache") is None
