@@ -21,6 +21,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from pagecache import personal
+
 from .models import TOPIC_PREFERENCES, Notice, Notification, NotificationPreferences, PushSubscription, Topic
 
 CHUNK = 1000  # residents per delivery task
@@ -104,6 +106,7 @@ def deliver(*, notice: Notice, user_ids: list[int], now=None) -> list[int]:
     Notification.objects.bulk_create(
         [Notification(notice=notice, user_id=user_id) for user_id in user_ids], ignore_conflicts=True, batch_size=CHUNK
     )
+    personal.forget(personal.UNREAD, user_ids)  # the bells' kept counts
     claimed = claim_push_slots(user_ids=user_ids, today=timezone.localdate(now))
     return list(PushSubscription.objects.filter(user_id__in=claimed).values_list("pk", flat=True))
 
@@ -124,6 +127,7 @@ def mark_read(*, user, notification_id: int | None = None, now=None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
+    personal.forget(personal.UNREAD, [user.pk])
     return unread.update(read_at=now or timezone.now())
 
 
@@ -181,5 +185,6 @@ def erase_personal_data(user) -> None:
     """Subscriptions, preferences and centre entries go with the account (the notices themselves are public)."""
     PushSubscription.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
+    personal.forget(personal.UNREAD, [user.pk])
     NotificationPreferences.objects.filter(user=user).delete()
 

@@ -8,6 +8,7 @@ class PageCacheConfig(AppConfig):
     verbose_name = _("Page cache")
 
     def ready(self):
-        from . import purge
+        from . import personal, purge
 
         purge.connect()  # anonymous visitors' cached pages follow content changes
+        personal.connect()  # a resident's kept admin access follows their groups and permissions

@@ -1,7 +1,10 @@
-"""Template tags of the site shell: navigation built from the page tree."""
+"""Template tags of the site shell: navigation built from the page tree, the admin's userbar."""
 
 from django import template
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
+
+from pagecache import personal
 
 register = template.Library()
 
@@ -27,3 +30,24 @@ def main_menu(context):
                 }
             )
     return {"items": items, "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def userbar(context):
+    """Wagtail's userbar for those who may open the admin; nothing, without a query, for everyone else.
+
+    Wagtail's tag reads all of a signed-in user's permissions on every page
+    (two queries) to tell; whether a resident may open the admin is kept
+    between their requests (``pagecache.personal``, until groups or
+    permissions change). A kept "yes" goes through Wagtail's check again.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    if not user.is_superuser and not personal.remembered(
+        request, personal.ADMIN_ACCESS, lambda: user.has_perm("wagtailadmin.access_admin"),
+        versioned=True, seconds=personal.ADMIN_ACCESS_SECONDS,
+    ):
+        return ""
+    return wagtailuserbar(context)

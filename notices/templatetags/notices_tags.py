@@ -2,6 +2,8 @@
 
 from django import template
 
+from pagecache import personal
+
 from .. import push, services
 
 register = template.Library()
@@ -9,8 +11,12 @@ register = template.Library()
 
 @register.inclusion_tag("notices/bell.html", takes_context=True)
 def notification_bell(context):
-    user = getattr(context.get("request"), "user", None)
-    return {"unread": services.unread_count(user) if user is not None and user.is_authenticated else 0}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread": 0}
+    # Kept between the resident's requests, forgotten when a notification arrives or is read (pagecache.personal).
+    return {"unread": personal.remembered(request, personal.UNREAD, lambda: services.unread_count(user))}
 
 
 @register.inclusion_tag("notices/invitation.html", takes_context=True)
