@@ -80,7 +80,8 @@ def prepare(env: dict[str, str], admin_url: str, database: str, *, election_day:
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def fetch_many(port: int, path: str, count: int, concurrency: int, headers=None) -> tuple[float, list[float]]:
+def fetch_many(port: int, path: str, count: int, concurrency: int, headers=None,
+               host: str = "127.0.0.1") -> tuple[float, list[float]]:
     """Send ``count`` GETs over ``concurrency`` keep-alive connections; return (seconds, latencies)."""
 
     def worker(share: int) -> list[float]:
@@ -88,7 +89,7 @@ def fetch_many(port: int, path: str, count: int, concurrency: int, headers=None)
         latencies = []
         for _ in range(share):
             start = time.perf_counter()
-            connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+            connection.request("GET", path, headers={"Host": host, **(headers or {})})
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -141,10 +142,11 @@ def main() -> None:
 
 
 def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, requests: int, concurrency: int,
-                  headers=None, rounds: int = 1) -> dict[str, float]:
+                  headers=None, rounds: int = 1, host: str = "127.0.0.1", rates: dict | None = None) -> dict[str, float]:
     """Serve with gunicorn and print each URL's throughput and latency; the first URL is the baseline.
 
-    Returns each URL's rate as a share of the baseline's (``headers`` go with every request but the baseline's).
+    Returns each URL's rate as a share of the baseline's (``headers`` go with every request but the baseline's;
+    every request names ``host``); ``rates``, if given, receives each URL's requests per second.
     """
     port = free_port()
     server = subprocess.Popen(
@@ -156,14 +158,14 @@ def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, r
         deadline = time.monotonic() + 30
         while True:
             try:
-                fetch_many(port, "/healthz", 1, 1)
+                fetch_many(port, "/healthz", 1, 1, host=host)
                 break
             except OSError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
         for path in pages.values():  # warm caches and renditions
-            fetch_many(port, path, 20, 2, headers)
+            fetch_many(port, path, 20, 2, headers, host=host)
 
         width = max(len(name) for name in pages) + 2
         print(f"gunicorn {workers} workers, {concurrency} clients, {requests} requests per URL in {rounds} rounds")
@@ -175,7 +177,7 @@ def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, r
         for round_number in range(rounds):
             share = requests // rounds + (1 if round_number < requests % rounds else 0)
             for position, (name, path) in enumerate(pages.items()):
-                seconds, measured = fetch_many(port, path, share, concurrency, headers if position else None)
+                seconds, measured = fetch_many(port, path, share, concurrency, headers if position else None, host=host)
                 spent[name] += seconds
                 latencies[name] += measured
         baseline = None
@@ -184,6 +186,8 @@ def measure_pages(env: dict[str, str], pages: dict[str, str], *, workers: int, r
             rate = len(latencies[name]) / spent[name]
             baseline = baseline or rate
             shares[name] = rate / baseline
+            if rates is not None:
+                rates[name] = rate
             p95 = statistics.quantiles(latencies[name], n=20)[-1]
             print(f"{name:<{width}}{rate:>9.0f}{statistics.median(latencies[name]) * 1000:>11.1f}"
                   f"{p95 * 1000:>9.1f}{baseline / rate:>17.1f}x")

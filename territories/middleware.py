@@ -8,10 +8,10 @@ Placed before the page cache, so made-up host names cannot fill it.
 """
 
 import ipaddress
-from urllib.parse import urlsplit
 
 from django.shortcuts import render
-from wagtail.models import Site
+
+from . import hosts
 
 
 class UnknownHostMiddleware:
@@ -19,10 +19,12 @@ class UnknownHostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Wagtail keeps the sites' root URLs in its cache: no query per request.
-        hosts = {urlsplit(root.root_url).hostname for root in Site.get_site_root_paths()}
+        # Kept in the process until a site changes (``hosts``): one small cache read, however many sites.
+        sites = hosts.current()
+        # Where Wagtail looks for the sites' root paths when it writes a page's URL (once per request).
+        request._wagtail_cached_site_root_paths = sites.root_paths
         hostname = request.get_host().rsplit(":", 1)[0].lower()
-        if len(hosts) > 1 and hostname not in hosts and not _is_ip_address(hostname):
+        if len(sites.hostnames) > 1 and hostname not in sites.hostnames and not _is_ip_address(hostname):
             return render(request, "territories/unknown_host.html", {"hostname": hostname}, status=404)
         return self.get_response(request)
 
