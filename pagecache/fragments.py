@@ -60,6 +60,7 @@ def shared_fragment(request, name: str, vary_on, render) -> str:
     if cache is None or not generation or getattr(request, "is_preview", False):
         return render()
     key = fragment_key(request, name, vary_on, generation)
+    used(request).append(key)
     prefetched = getattr(request, "_parvis_fragments", {})
     html = prefetched[key] if key in prefetched else cache.get(key)
     if html is not None:
@@ -93,5 +94,23 @@ def prefetch_fragments(request, parts) -> None:
     if cache is None or not generation or getattr(request, "is_preview", False) or not parts:
         return
     keys = [fragment_key(request, name, vary_on, generation) for name, vary_on in parts]
-    found = cache.get_many(keys)
-    request._parvis_fragments = {**getattr(request, "_parvis_fragments", {}), **{key: found.get(key) for key in keys}}
+    used(request).extend(keys)
+    prefetched = getattr(request, "_parvis_fragments", {})
+    missing = [key for key in keys if key not in prefetched]
+    found = cache.get_many(missing) if missing else {}
+    request._parvis_fragments = {**prefetched, **{key: found.get(key) for key in missing}}
+
+
+def used(request) -> list[str]:
+    """The fragments' keys this request read, in order: ``routing`` remembers them with the page's route,
+    so the next request for the path reads them all in one round trip (``prefetch_keys``)."""
+    if not hasattr(request, "_parvis_fragment_keys"):
+        request._parvis_fragment_keys = []
+    return request._parvis_fragment_keys
+
+
+def prefetch_keys(request, cache, keys) -> None:
+    """Read these fragments' kept HTML at once (None: not kept, rendered when asked for)."""
+    if keys and not getattr(request, "is_preview", False):
+        found = cache.get_many(keys)
+        request._parvis_fragments = {key: found.get(key) for key in keys}

@@ -33,6 +33,7 @@ from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_head
 
 from . import routing, shared
 from .boundaries import next_boundary_for
+from .fragments import prefetch_keys
 from .shared import shared_key
 
 GENERATION_KEY = "parvis-page-generation"
@@ -165,6 +166,8 @@ class PageCacheMiddleware:
                 found.update(cache.get_many([common, route]))
             shared.prime(request, found.get(common), generation)
             routed = routing.prime(request, path, found.get(route), generation)
+            if routed:  # the page's shared fragments, one round trip for all of them
+                prefetch_keys(request, cache, routing.fragments(found.get(route)))
             request._parvis_cache, request._parvis_generation = cache, generation
         response = self.get_response(request)
         if options["SHARED"] and not routed:

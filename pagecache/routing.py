@@ -70,6 +70,11 @@ def prime(request, path: str, entry, generation) -> bool:
     return True
 
 
+def fragments(entry) -> list[str]:
+    """The shared fragments' keys the page read when its route was remembered."""
+    return entry.get("fragments", []) if entry else []
+
+
 def entry_for(request, path: str, generation) -> dict | None:
     """What to remember of the route Wagtail just found for ``path`` (None: nothing to remember).
 
@@ -93,4 +98,6 @@ def entry_for(request, path: str, generation) -> dict | None:
         "generation": generation, "components": parts, "site": site.pk, "page": page.pk,
         "content_type": page.content_type_id, "url_path": page.url_path,
         "restrictions": sorted(page.get_view_restrictions().values_list("pk", flat=True)),
+        # The shared fragments the page read (this generation's keys), for the next request to read at once.
+        "fragments": list(dict.fromkeys(getattr(request, "_parvis_fragment_keys", ()))),
     }
