@@ -11,7 +11,11 @@ Wagtail < 8, so this wires Django's cache framework to Wagtail:
   anything on the site (a vote opening at 11:03 shows as open at 11:03);
 - ``shared`` and ``fragments`` keep, with the same freshness, what every
   visitor's page shares (site, settings, menu; lists and blocks), for the
-  pages the cache does not serve (signed-in residents, forms, page numbers).
+  pages the cache does not serve (signed-in residents, forms, page numbers);
+- ``routing`` keeps, with the same freshness, which page a path leads to and
+  which view restrictions apply to it (one query instead of Wagtail's two to six);
+- ``personal`` keeps what every page asks about the signed-in resident alone
+  (may they open the admin, their unread notifications), per user, until it changes.
 
 Settings: ``PARVIS_PAGE_CACHE = {"ALIAS": "pages", "SECONDS": 300}``; 0
 seconds turns the cache off (headers stay correct). ``"FRAGMENT_SECONDS"``

@@ -1,35 +1,51 @@
 """Template tags of the site shell: navigation built from the page tree, the admin's userbar."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
 from pagecache import personal
+from pagecache.fragments import shared_fragment
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/main_menu.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def main_menu(context):
-    """The home page's live children marked “show in menus”, with the current section flagged."""
+    """The home page's live children marked “show in menus”, with the current section flagged.
+
+    Kept as a shared fragment per section (``pagecache.fragments``): the same
+    for every page of a section, and every page URL in it written once per
+    content generation (each costs a pass over every site's root path).
+    """
     request = context["request"]
     site = Site.find_for_request(request)
     current = context.get("page")
-    items = []
-    if site is not None:
-        # Kept between requests by pagecache.shared (until content changes); read once otherwise.
-        menu = getattr(request, "_parvis_menu", None)
-        if menu is None:
-            menu = request._parvis_menu = list(site.root_page.get_children().live().public().in_menu().order_by("path"))
-        for page in menu:
-            items.append(
-                {
-                    "page": page,
-                    "active": bool(current and isinstance(current, Page) and current.path.startswith(page.path)),
-                    "current": bool(current and current.pk == page.pk),
-                }
-            )
-    return {"items": items, "request": request}
+    if site is None:
+        return ""
+    root = site.root_page.path
+    section, on_item = "", False
+    if isinstance(current, Page) and current.path.startswith(root) and len(current.path) > len(root):
+        section, on_item = current.path[: len(root) + Page.steplen], len(current.path) == len(root) + Page.steplen
+    return mark_safe(shared_fragment(request, "menu", [section, on_item], lambda: _render_menu(request, site, current)))
+
+
+def _render_menu(request, site, current) -> str:
+    # Kept between requests by pagecache.shared (until content changes); read once otherwise.
+    menu = getattr(request, "_parvis_menu", None)
+    if menu is None:
+        menu = request._parvis_menu = list(site.root_page.get_children().live().public().in_menu().order_by("path"))
+    items = [
+        {
+            "page": page,
+            "active": bool(current and isinstance(current, Page) and current.path.startswith(page.path)),
+            "current": bool(current and current.pk == page.pk),
+        }
+        for page in menu
+    ]
+    return render_to_string("includes/main_menu.html", {"items": items, "request": request})
 
 
 @register.simple_tag(takes_context=True)

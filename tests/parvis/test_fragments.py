@@ -200,3 +200,26 @@ def test_a_councils_contact_form_stays_personal_while_its_page_is_shared(client,
 
     assert all(tokens.values()) and not tokens["amina@example.org"] & tokens["jean@example.org"]
     assert fragments(shared_cache) >= 3  # the band, the lists and the contact link of the page itself
+
+
+def test_the_kept_menu_marks_each_pages_own_section(client):
+    from ..home.utils import make_article, make_article_index
+
+    home = make_home()
+    index = make_article_index(home)
+    other = make_article_index(home, slug="dossiers")
+    for page in (index, other):
+        page.show_in_menus = True
+        page.save_revision().publish()
+    article = make_article(index, "Voter en ligne", timezone.localdate())
+
+    def menu(path) -> str:
+        page = client.get(path).content.decode()
+        return page[page.index('<ul class="navbar-nav me-auto">'):page.index("</ul>", page.index("navbar-nav me-auto"))]
+
+    for _ in range(2):  # rendered, then kept
+        on_index, on_article, on_other, on_home = menu(index.url), menu(article.url), menu(other.url), menu("/")
+        assert 'active" href="/articles/" aria-current="page"' in on_index
+        assert 'active" href="/articles/">' in on_article and "aria-current" not in on_article
+        assert 'active" href="/dossiers/" aria-current="page"' in on_other and 'active" href="/articles/' not in on_other
+        assert "active" not in on_home
