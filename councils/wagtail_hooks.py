@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
@@ -142,7 +143,7 @@ class CouncilViewSet(SnippetViewSet):
     search_fields = ["name"]
     search_backend_name = None  # a handful of rows: the ORM searches them, no index to keep
     inspect_view_enabled = True
-    base_form_class = CouncilAdminForm
+    edit_handler = ObjectList(Council.panels, base_form_class=CouncilAdminForm)
 
     index_view_class = CouncilIndexView
     add_view_class = CouncilCreateView

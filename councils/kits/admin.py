@@ -19,6 +19,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
@@ -140,7 +141,7 @@ class KitTemplateViewSet(scoped_views.ScopedViewSetMixin, ModelViewSet):
     add_view_class = KitTemplateCreateView
     edit_view_class = KitTemplateEditView
     copy_view_enabled = False
-    base_form_class = KitTemplateForm
+    edit_handler = ObjectList(KitTemplate.panels, base_form_class=KitTemplateForm)
     list_display = ["election", Column("updated_at", label=_("Updated at"), sort_key="updated_at")]
     search_fields = ["election__title"]
     search_backend_name = None  # one row per election: the ORM searches them

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -188,7 +188,6 @@ class CandidateViewSet(scoped_views.ScopedViewSetMixin, ModelViewSet):
     edit_view_class = CandidateEditView
     copy_view_enabled = False
     inspect_view_enabled = True
-    base_form_class = CandidateAdminForm
     filterset_class = CandidateFilterSet
     list_display = [
         "name",
@@ -200,14 +199,14 @@ class CandidateViewSet(scoped_views.ScopedViewSetMixin, ModelViewSet):
     ]
     search_fields = ["name"]
     search_backend_name = None  # a few dozen rows: the ORM searches them, no index to keep
-    panels = [
+    edit_handler = ObjectList([
         FieldPanel("election"),
         FieldPanel("council"),
         FieldPanel("name"),
         FieldPanel("photo"),
         FieldPanel("statement"),
         FieldPanel("video_url"),
-    ]
+    ], base_form_class=CandidateAdminForm)
 
     @property
     def menu_hook(self):
