@@ -23,7 +23,7 @@ def owns(user, candidate: Candidate) -> bool:
 
 
 def may_see_kit(user, candidate: Candidate) -> bool:
-    """The ambassador page and the files: the approved candidate, and their collectivity's reviewers and Communications."""
+    """The ambassador page and the files: the approved candidate, their collectivity's reviewers and Communications."""
     return is_approved(candidate) and (owns(user, candidate) or has_any_perm(user, FOLLOW_KITS, candidate))
 
 

@@ -142,3 +142,17 @@ def test_an_election_officer_without_edit_rights_reads_their_councils_and_is_ref
     assert client.get(f"/admin/snippets/councils/council/inspect/{ours.council.pk}/").status_code == 200
     assert client.get(f"/admin/snippets/councils/council/edit/{ours.council.pk}/").status_code in (302, 403)
     assert client.get(f"/admin/snippets/councils/council/inspect/{theirs.council.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["kit/", "kit/zip/", "kit/flyer/"])
+def test_another_collectivitys_candidate_kit_is_refused_to_its_staff(client, platform, theirs, path):
+    """The kit page and its files (an export of the candidate's data) are for their own collectivity's staff."""
+    Candidate.objects.filter(pk=theirs.candidate.pk).update(status=Candidate.Status.APPROVED)
+    client.force_login(platform.staff_of_a())
+    url = f"{theirs.election.url}candidats/{theirs.candidate.pk}/{path}"
+    assert client.get(url, HTTP_HOST="brissac.localhost").status_code == 403
+    admin = platform.staff_of_a(username="autre")  # B's own staff: the kit page opens (files wait for rendering)
+    for group in platform.b.staff_groups.filter(role=Role.OFFICER):
+        admin.groups.set([group.group])
+    client.force_login(admin)
+    assert client.get(url, HTTP_HOST="brissac.localhost").status_code in (200, 404)
