@@ -156,3 +156,15 @@ def test_another_collectivitys_candidate_kit_is_refused_to_its_staff(client, pla
         admin.groups.set([group.group])
     client.force_login(admin)
     assert client.get(url, HTTP_HOST="brissac.localhost").status_code in (200, 404)
+
+
+def test_a_votes_section_opens_to_its_own_collectivitys_officers_only(platform, ours, theirs):
+    from councils.votes.permissions import open_section_to_election_officers
+    from wagtail.models import GroupPagePermission
+
+    open_section_to_election_officers(ours.votes_index)
+    open_section_to_election_officers(theirs.votes_index)
+    officers_a = platform.a.staff_groups.get(role=Role.OFFICER).group
+    granted = set(GroupPagePermission.objects.filter(group=officers_a).values_list("page_id", flat=True))
+    assert granted == {ours.votes_index.pk}
+    assert not GroupPagePermission.objects.filter(group=platform.a.staff_groups.get(role=Role.MODERATOR).group).exists()
