@@ -2,27 +2,50 @@
 
 ``ModelViewSet`` (Wagtail's current way) for both; the log's permission
 policy allows only reading: it is append-only, superusers included.
+A helper is named for the collectivity of the site they are named on; its
+Communications see them and their log, another's get "not found"
+(``common.scoping``).
 """
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from common import admin_views as scoped_views
+from common.scoping import SiteScopedPolicy
 
 from .models import AccreditedHelper, AssistanceEvent
 
+register_permission_policy(AccreditedHelper, SiteScopedPolicy(AccreditedHelper, site="site"))
 
-class NameHelperView(generic.CreateView):
-    """Record who named the helper."""
+
+class NameHelperView(scoped_views.SiteOnCreateMixin, generic.CreateView):
+    """Record who named the helper, for the collectivity of the site they are named on."""
 
     def save_instance(self):
         self.form.instance.named_by = self.request.user
         return super().save_instance()
 
 
-class AccreditedHelperViewSet(ModelViewSet):
+class ReadOnlyPolicy(SiteScopedPolicy):
+    """Reading only, of the events of the collectivity's own helpers."""
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_any_permission(user, ["view"])
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return "view" in actions and super().user_has_any_permission_for_instance(user, ["view"], instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return super().instances_user_has_any_permission_for(user, ["view"])
+
+
+register_permission_policy(AssistanceEvent, ReadOnlyPolicy(AssistanceEvent, site="helper__helper_accreditation__site"))
+
+
+class AccreditedHelperViewSet(scoped_views.ScopedViewSetMixin, ModelViewSet):
     """Desk agents and volunteer ambassadors allowed to contribute with residents present."""
 
     model = AccreditedHelper
@@ -37,15 +60,7 @@ class AccreditedHelperViewSet(ModelViewSet):
     add_view_class = NameHelperView
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-
-register_permission_policy(AssistanceEvent, ReadOnlyPolicy(AssistanceEvent))
-
-
-class AssistanceLogViewSet(ModelViewSet):
+class AssistanceLogViewSet(scoped_views.ScopedViewSetMixin, ModelViewSet):
     """Every step of every assisted contribution: who helped whom, to do what, and how it ended."""
 
     model = AssistanceEvent

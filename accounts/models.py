@@ -114,6 +114,12 @@ class AccreditedHelper(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     named_at = models.DateTimeField(_("named at"), auto_now_add=True)
+    # Whose Communications named them and read their log: the collectivity's site (common.scoping).
+    # Empty: an installation's first site, before territories.
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
 
     class Meta:
         verbose_name = _("accredited helper")
@@ -121,6 +127,9 @@ class AccreditedHelper(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+    def get_site(self):
+        return self.site
 
 
 class AssistedRequest(models.Model):
@@ -164,3 +173,8 @@ class AssistanceEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.event}"
+
+    def get_site(self):
+        """The site of the helper's accreditation: whose Communications read this event (``common.scoping``)."""
+        accreditation = AccreditedHelper.objects.filter(user_id=self.helper_id).first()
+        return accreditation.site if accreditation else None

@@ -29,6 +29,8 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_perm, scoped
+from councils.filters import council_filter
+from councils.forms import limit_councils
 
 from . import services
 from .admin_editions import user_budgets
@@ -51,6 +53,7 @@ class IdeaFilterSet(WagtailFilterSet):
     """The review queue's filters: edition, state, neighbourhood, category, hidden."""
 
     budget = django_filters.ModelChoiceFilter(label=_("Budget"), queryset=user_budgets)
+    council = council_filter(IDEA_PERMISSIONS)
     hidden = django_filters.BooleanFilter(label=_("Hidden"), field_name="hidden_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -85,6 +88,11 @@ class RewriteAdminForm(WagtailAdminModelForm):
     author_agreed = forms.BooleanField(label=_("The author agreed to this new text"), required=False)
     note = forms.CharField(label=_("Note for the history"), required=False, max_length=500,
                            help_text=_("e.g. “merged with a similar idea, cost checked with the technical services”."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The idea's neighbourhood is one of its own collectivity's councils.
+        limit_councils(self, self.instance.get_site() if self.instance.pk else None, "council")
 
 
 class IdeaRewriteView(generic.EditView):

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from councils.forms import limit_councils
 from councils.models import Council
 
 from .exceptions import InvalidData
@@ -41,6 +42,8 @@ class IdeaForm(forms.Form):
     def __init__(self, *args, budget: BudgetPage, **kwargs):
         super().__init__(*args, **kwargs)
         self.budget = budget
+        # The neighbourhoods of the budget's own collectivity: another's is not a valid choice.
+        limit_councils(self, budget.get_site(), "council")
         self.fields["cost"].help_text = _("Between 0 and %(envelope)s EUR, the envelope.") % {"envelope": budget.envelope}
         self.fields["image"].help_text = _("Optional. JPEG, PNG or WebP, at most %(max)d MB.") % {
             "max": settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE // (1024 * 1024)}

@@ -6,14 +6,25 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from councils.forms import limit_councils, page_form_site
+
 from .blocks import BudgetStreamBlock
 from .phases import PHASE_STARTS, budget_phase
+
+
+class BudgetPageForm(WagtailAdminPageForm):
+    """Council envelopes name the budget's own collectivity's councils only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_councils(self, page_form_site(self), "council")
 
 
 WINNERS_RULES_HELP = _(
@@ -94,6 +105,7 @@ class BudgetPage(RoutablePageMixin, Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
+    base_form_class = BudgetPageForm
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
 

@@ -85,6 +85,26 @@ def scoped(queryset: QuerySet, user, perms, *, site: str | None = None, page: st
     return queryset.filter(sites_q(site_ids, site=site, page=page)) if site_ids else queryset.none()
 
 
+def creation_site(request, perms) -> Site | None:
+    """The site a new record made in this request belongs to: the request's, if the user holds ``perms`` there.
+
+    A collectivity's staff signed in at another collectivity's address still create for their own
+    (the only site they hold ``perms`` for); None when that cannot be told (several sites of theirs,
+    none of them the request's) or they hold it nowhere.
+    """
+    perms = [perms] if isinstance(perms, str) else perms
+    site = Site.find_for_request(request)
+    ids: set[int] = set()
+    for perm in perms:
+        found = site_ids_with_perm(request.user, perm)
+        if found is None:
+            return site
+        ids |= found
+    if site is not None and site.pk in ids:
+        return site
+    return Site.objects.get(pk=ids.pop()) if len(ids) == 1 else None
+
+
 class SitePermissionRequiredMixin(PermissionRequiredMixin):
     """Django's mixin, but a permission held for some site opens the view (the objects are scoped)."""
 

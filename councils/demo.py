@@ -71,12 +71,13 @@ COUNCILS = [
 ]
 
 
-def _council(spec: dict) -> Council:
+def _council(spec: dict, site) -> Council:
     slug = slugify(spec["name"])
     council = Council.objects.filter(slug=slug).first()
     if council:
         return council
     council = Council(
+        site=site,
         name=spec["name"],
         slug=slug,
         colour=spec["colour"],
@@ -147,6 +148,7 @@ def load() -> CouncilIndexPage:
         home, CouncilIndexPage, "conseils-de-quartier", title="Conseils de quartier", show_in_menus=True,
         intro=f"<p>{TOWN} compte quatre conseils de quartier. Trouvez le vôtre avec votre code postal.</p>",
     )
+    site = home.get_site()  # the demo town's councils are its site's (common.scoping)
     for spec in COUNCILS:
-        _council_page(index, _council(spec), spec)
+        _council_page(index, _council(spec, site), spec)
     return index

@@ -1,7 +1,9 @@
 """Forms of the council pages: “find my council” and writing to a council."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from .territory import normalise_postcode, postcode_validator
 
@@ -51,3 +53,70 @@ class CouncilContactForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     message = forms.CharField(label=_("Message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CouncilAdminForm(WagtailAdminModelForm):
+    """The council's admin form: its name is checked against its own collectivity's councils only.
+
+    The site is not a field of the form (the view sets it from the request), so Django would leave
+    the per-site unique constraints to the database; checking them here gives the editor a message.
+    """
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("site")
+        return exclusions
+
+
+def site_councils(site):
+    """The councils a page of ``site`` may name: that collectivity's (every council when the site is unknown).
+
+    A council without a site (made in code, before territories) belongs to no other collectivity: offered too.
+    """
+    from .models import Council  # models import this module
+
+    councils = Council.objects.all()
+    return councils.filter(Q(site=site) | Q(site=None)) if site is not None else councils
+
+
+def limit_councils(form, site, *names) -> None:
+    """Offer only ``site``'s councils in these fields of ``form`` and of its inline formsets' forms.
+
+    A council of another collectivity posted anyway is then "not one of the available choices".
+    """
+    councils = site_councils(site)
+
+    def limit(fields):
+        for name in names:
+            if name in fields:
+                fields[name].queryset = councils
+
+    limit(form.fields)
+    for formset in getattr(form, "formsets", {}).values():
+        for child in formset.forms:
+            limit(child.fields)
+        if any(name in formset.form.base_fields for name in names):
+            # The empty form (the template of a new row) is built from the class: a subclass for this formset.
+            base = formset.form
+
+            def __init__(self, *args, **kwargs):
+                base.__init__(self, *args, **kwargs)
+                limit(self.fields)
+
+            formset.form = type(base.__name__, (base,), {"__init__": __init__})
+
+
+def page_form_site(form):
+    """The site of the page a Wagtail page form edits, or of the page it is being created under."""
+    if form.instance.pk:
+        return form.instance.get_site()
+    parent = getattr(form, "parent_page", None)
+    return parent.get_site() if parent is not None else None
+
+
+class CouncilPageForm(WagtailAdminPageForm):
+    """A council's page presents one of its own collectivity's councils."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_councils(self, page_form_site(self), "council")

@@ -21,7 +21,7 @@ from home.colours import contrast_ratio
 from home.models import hex_colour
 
 from .blocks import CouncilNewsBlock
-from .forms import CouncilContactForm, FindCouncilForm
+from .forms import CouncilContactForm, CouncilPageForm, FindCouncilForm
 from pagecache.fragments import query_key
 from pagecache.shared import remembered
 
@@ -47,9 +47,13 @@ class Council(ClusterableModel):
     (used to find a resident's council). Its showcase is a ``CouncilPage``.
     """
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    slug = models.SlugField(
-        _("slug"), max_length=120, unique=True, blank=True, help_text=_("Made from the name when left empty.")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, blank=True, help_text=_("Made from the name when left empty."))
+    # Whose staff edit it and whose pages choose it: the collectivity's site it was created on
+    # (common.scoping). Empty: an installation's first site, before territories.
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
     )
     colour = models.CharField(
         _("colour"),
@@ -93,9 +97,23 @@ class Council(ClusterableModel):
         ordering = ["name"]
         verbose_name = _("council")
         verbose_name_plural = _("councils")
+        # Two towns may each have a "Centre": names are unique within a collectivity.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "name"], name="councils_unique_name_per_site",
+                violation_error_message=_("This collectivity already has a council with this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["site", "slug"], name="councils_unique_slug_per_site",
+                violation_error_message=_("This collectivity already has a council with this slug."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def get_site(self):
+        return self.site
 
     def clean(self):
         super().clean()
@@ -223,6 +241,7 @@ class CouncilPage(RoutablePageMixin, Page):
         index.SearchField("news"),
     ]
 
+    base_form_class = CouncilPageForm
     parent_page_types = ["councils.CouncilIndexPage"]
     subpage_types: list[str] = []
 

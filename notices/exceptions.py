@@ -29,3 +29,9 @@ class PushFailed(NoticeError):
 
 class PushUnreachable(PushFailed):
     """The push service did not answer (timeout, connection refused): further sends to it now would wait as long."""
+
+
+class OutsideCollectivity(NoticeError):
+    """A staff notice addressed to councils that are not its collectivity's."""
+
+    default = _("Choose councils of your own collectivity only. Nothing was sent.")

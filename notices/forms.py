@@ -4,6 +4,7 @@ from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from councils.forms import site_councils
 from councils.models import Council
 
 from .models import TOPIC_PREFERENCES, NotificationPreferences
@@ -18,7 +19,10 @@ class PreferencesForm(forms.ModelForm):
 
 
 class StaffNoticeForm(forms.Form):
-    """A notice from the town hall: to the residents of some councils (none ticked: the whole town)."""
+    """A notice from the town hall: to the residents of some councils (none ticked: the whole town).
+
+    ``site``: the collectivity sending it, whose councils are offered.
+    """
 
     councils = forms.ModelMultipleChoiceField(
         label=_("Councils"), queryset=Council.objects.order_by("name"), required=False,
@@ -29,6 +33,12 @@ class StaffNoticeForm(forms.Form):
     url = forms.CharField(
         label=_("Link"), max_length=300, required=False, help_text=_("A page of this site, e.g. /conseils/centre/"),
     )
+
+    def __init__(self, *args, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if site is not None:
+            # The sender's collectivity's councils only: another's is not a valid choice.
+            self.fields["councils"].queryset = site_councils(site).order_by("name")
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()

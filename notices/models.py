@@ -138,6 +138,11 @@ class StaffNotice(models.Model):
     sent_at = models.DateTimeField(_("sent"))
     councils = models.ManyToManyField("councils.Council", verbose_name=_("councils"), blank=True, related_name="+")
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    # Whose staff sent it, to its residents: the collectivity's site (common.scoping). Empty: an
+    # installation's first site, before territories.
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("notice to residents")
@@ -147,6 +152,9 @@ class StaffNotice(models.Model):
 
     def __str__(self):
         return str(self.notice)
+
+    def get_site(self):
+        return self.site
 
     def audience(self) -> str:
         names = [council.name for council in self.councils.all()]

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.notifications import NOTIFY_HOOK
+from common.scoping import has_perm
 from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
 
 from . import services
@@ -31,7 +32,7 @@ def register_admin_urls():
 
 class StaffNoticeMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
+        return has_perm(request.user, PERMISSION)
 
 
 @hooks.register("register_admin_menu_item")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
@@ -35,6 +36,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
 from common.admin_views import ScopedDeleteView, ScopedEditView, ScopedInspectView
 from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_perm, scoped
+from councils.filters import council_filter
+from councils.forms import limit_councils
 from councils.participations import PARTICIPATIONS_HOOK, Participation
 
 from . import services
@@ -62,6 +65,14 @@ def user_missions(user, perms=MISSION_PERMISSIONS):
     return scoped(Mission.objects.all(), user, perms, site="association__site")
 
 
+class CouncilOfItsSiteForm(WagtailAdminModelForm):
+    """An association's or mission's neighbourhood is one of its own collectivity's councils."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_councils(self, self.instance.get_site() if self.instance.pk else None, "council")
+
+
 class SkillViewSet(SnippetViewSet):
     """The short list of skills missions ask for and residents filter by."""
 
@@ -78,6 +89,8 @@ register_snippet(SkillViewSet)
 
 
 class AssociationFilterSet(WagtailFilterSet):
+    council = council_filter(ASSOCIATION_PERMISSIONS)
+
     class Meta:
         model = Association
         fields = ["status", "council"]
@@ -190,7 +203,8 @@ class AssociationViewSet(ModelViewSet):
     ]
     ordering = ["review_order", "-submitted_at"]  # awaiting approval first (annotated by the index view)
     edit_handler = ObjectList([FieldPanel(name) for name in
-                               ("name", "description", "logo", "contact_email", "contact_phone", "website", "council")])
+                               ("name", "description", "logo", "contact_email", "contact_phone", "website", "council")],
+                              base_form_class=CouncilOfItsSiteForm)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
@@ -203,6 +217,7 @@ class MissionFilterSet(WagtailFilterSet):
     association = django_filters.ModelChoiceFilter(
         label=_("Association"),
         queryset=lambda request: user_associations(request.user) if request else Association.objects.none())
+    council = council_filter(MISSION_PERMISSIONS)
 
     class Meta:
         model = Mission
@@ -240,7 +255,7 @@ class MissionViewSet(ModelViewSet):
     ordering = ["-starts_at"]
     edit_handler = ObjectList([FieldPanel(name) for name in
                                ("title", "description", "skills", "starts_at", "ends_at", "schedule", "place", "council",
-                                "volunteers_needed", "minimum_age")])
+                                "volunteers_needed", "minimum_age")], base_form_class=CouncilOfItsSiteForm)
 
 
 class VolunteeringMenu(ViewSetGroup):

@@ -3,10 +3,11 @@
 A ``ModelViewSet`` rather than a panel on the election page: the page is
 edited by election officers and frozen once its ballots are sealed, which
 is exactly when the campaign runs and Communications polishes its kit.
+Templates and kits belong to the site of their election's page: another
+collectivity's are not found, nor offered (``common.scoping``).
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -17,7 +18,13 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
+
+from common import admin_views as scoped_views
+from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, scoped
 
 from voting.wagtail_hooks import VotesMenu
 
@@ -26,6 +33,18 @@ from . import rules, services
 from .models import CandidateKit, KitTemplate
 
 TEMPLATES_NAMESPACE = "councils_kit_templates"
+
+register_permission_policy(KitTemplate, SiteScopedPolicy(KitTemplate, page="election"))
+
+
+class KitTemplateForm(WagtailAdminModelForm):
+    """Only the elections of the collectivities where the user edits templates are choices."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "election" in self.fields:
+            self.fields["election"].queryset = scoped(
+                ElectionPage.objects.all(), self.for_user, rules.TEMPLATE_PERMISSIONS, page="")
 
 
 class RenderAgainMixin:
@@ -41,11 +60,11 @@ class KitTemplateCreateView(RenderAgainMixin, generic.CreateView):
     pass
 
 
-class KitTemplateEditView(RenderAgainMixin, generic.EditView):
+class KitTemplateEditView(RenderAgainMixin, scoped_views.ScopedEditView):
     pass
 
 
-class KitTemplateIndexView(generic.IndexView):
+class KitTemplateIndexView(scoped_views.ScopedIndexView):
     """The listing, with a button to each election's kits."""
 
     def get_list_buttons(self, instance):
@@ -54,7 +73,7 @@ class KitTemplateIndexView(generic.IndexView):
                 *super().get_list_buttons(instance)]
 
 
-class ElectionKitsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class ElectionKitsView(SitePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """An election's approved candidates and their kits: rendered when, current or not, why a photo was left out.
 
     POST queues the rendering of every kit that changed (the same task as
@@ -63,14 +82,12 @@ class ElectionKitsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
 
     template_name = "councils/kits/admin_election_kits.html"
     header_icon = "image"
-    raise_exception = True
-
-    def has_permission(self):
-        return rules.may_follow_kits(self.request.user)
+    permission_required = rules.FOLLOW_KITS
 
     @cached_property
     def election(self) -> ElectionPage:
-        return get_object_or_404(ElectionPage, pk=self.kwargs["pk"])
+        elections = scoped(ElectionPage.objects.all(), self.request.user, self.permission_required, page="")
+        return get_object_or_404(elections, pk=self.kwargs["pk"])
 
     def get_page_title(self):
         return gettext("Campaign kits: %(election)s") % {"election": self.election.title}
@@ -100,7 +117,8 @@ class ElectionKitsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
         template = KitTemplate.objects.filter(election=self.election).first()
         return super().get_context_data(
             election=self.election, rows=rows,
-            template_url=reverse(f"{TEMPLATES_NAMESPACE}:edit", args=[template.pk]) if template else None,
+            template_url=reverse(f"{TEMPLATES_NAMESPACE}:edit", args=[template.pk])
+            if template and rules.may_edit_templates(self.request.user, template) else None,
             add_url=reverse(f"{TEMPLATES_NAMESPACE}:add"), **kwargs,
         )
 
@@ -110,7 +128,7 @@ class ElectionKitsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
         return redirect(request.path)
 
 
-class KitTemplateViewSet(ModelViewSet):
+class KitTemplateViewSet(scoped_views.ScopedViewSetMixin, ModelViewSet):
     """Campaign kit templates: colours, logo, background, texts with placeholders, flyer wording."""
 
     model = KitTemplate
@@ -123,6 +141,7 @@ class KitTemplateViewSet(ModelViewSet):
     add_view_class = KitTemplateCreateView
     edit_view_class = KitTemplateEditView
     copy_view_enabled = False
+    edit_handler = ObjectList(KitTemplate.panels, base_form_class=KitTemplateForm)
     list_display = ["election", Column("updated_at", label=_("Updated at"), sort_key="updated_at")]
     search_fields = ["election__title"]
     search_backend_name = None  # one row per election: the ORM searches them

@@ -105,8 +105,16 @@ class KitTemplate(models.Model):
                 errors[name] = _("Unknown placeholder %(found)s. %(help)s") % {
                     "found": ", ".join(unknown), "help": PLACEHOLDER_HELP,
                 }
+        if self.tutorial_id and self.election_id:
+            site = self.election.get_site()
+            if site is not None and self.tutorial.get_site() != site:
+                errors["tutorial"] = _("Choose a tutorial of the election's own site.")
         if errors:
             raise ValidationError(errors)
+
+    def get_site(self):
+        """The site of its election's page: whose Communications edit it (``common.scoping``)."""
+        return self.election.get_site()
 
 
 class CandidateKit(models.Model):

@@ -1,6 +1,16 @@
-"""Who may see what of a campaign kit, as small named predicates (the views ask them)."""
+"""Who may see what of a campaign kit, as small named predicates (the views ask them).
+
+Staff permissions are held per collectivity (``common.scoping``): with an
+object, a predicate asks about that object's site (its election's).
+"""
+
+from common.scoping import has_any_perm, has_perm
 
 from ..votes.models import Candidate
+
+FOLLOW_KITS = ("councils.change_kittemplate", "councils.view_candidate")
+TEMPLATE_PERMISSIONS = ("councils.add_kittemplate", "councils.change_kittemplate", "councils.view_kittemplate",
+                        "councils.delete_kittemplate")
 
 
 def is_approved(candidate: Candidate) -> bool:
@@ -13,16 +23,14 @@ def owns(user, candidate: Candidate) -> bool:
 
 
 def may_see_kit(user, candidate: Candidate) -> bool:
-    """The ambassador page and the files: the approved candidate, staff who review candidates, Communications."""
-    return is_approved(candidate) and (
-        owns(user, candidate) or user.has_perm("councils.view_candidate") or may_edit_templates(user)
-    )
+    """The ambassador page and the files: the approved candidate, their collectivity's reviewers and Communications."""
+    return is_approved(candidate) and (owns(user, candidate) or has_any_perm(user, FOLLOW_KITS, candidate))
 
 
-def may_edit_templates(user) -> bool:
-    return user.has_perm("councils.change_kittemplate")
+def may_edit_templates(user, obj=None) -> bool:
+    return has_perm(user, "councils.change_kittemplate", obj)
 
 
-def may_follow_kits(user) -> bool:
+def may_follow_kits(user, obj=None) -> bool:
     """The admin's list of an election's kits: Communications and election officers."""
-    return may_edit_templates(user) or user.has_perm("councils.view_candidate")
+    return has_any_perm(user, FOLLOW_KITS, obj)

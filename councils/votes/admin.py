@@ -1,18 +1,16 @@
-"""The officers' admin of elections and consultations, in the engine's "Votes" menu.
+"""The officers' overview of elections and consultations, in the engine's "Votes" menu.
 
-- ``CandidateViewSet``: applications, filtered by election, council and
-  status; each is reviewed (approved or rejected with a note) on its own
-  page; paper applications are added here too.
-- ``VotesOverviewViewSet``: every election and consultation with where it
-  stands, and for each a manage page: per council, its candidates, its
-  ballot (the engine's manage page) and its paper day; the buttons that
-  prepare and seal the ballots.
+``VotesOverviewViewSet``: every election and consultation of the officer's
+collectivities with where it stands, and for each a manage page: per
+council, its candidates, its ballot (the engine's manage page) and its paper
+day; the buttons that prepare and seal the ballots. Another collectivity's
+vote is not found (``common.scoping``). Candidates have their own module
+(``candidates_admin``).
 
 Views are thin: a service call, its ``VotingError`` turned into a message.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -21,174 +19,29 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import Column, StatusTagColumn
-from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
 
+from common.scoping import SitePermissionRequiredMixin, has_perm, scoped
 from voting.admin import CONTESTS_NAMESPACE
 from voting.exceptions import VotingError
 from voting.phases import Phase, contest_phase
-from voting.services.audit import log
 from voting.wagtail_hooks import VotesMenu
 
 from . import consultations, elections, rules
+from .candidates_admin import CANDIDATES_NAMESPACE
 from .models import Candidate, ConsultationPage, ElectionPage
 
 OVERVIEW_NAMESPACE = "councils_votes"
-CANDIDATES_NAMESPACE = "councils_candidates"
 
 
-def _candidate_ballot(candidate: Candidate):
-    return candidate.election.ballots.select_related("contest").filter(council_id=candidate.council_id).first()
+def user_vote_pages(model, user, perms=rules.VIEW_VOTES):
+    """The elections or consultations of the sites where ``user`` holds one of ``perms``."""
+    return scoped(model.objects.all(), user, perms, page="")
 
 
-class CandidateIndexView(generic.IndexView):
-    """The listing, with a "Review" button on applications waiting for it."""
-
-    def get_list_buttons(self, instance):
-        buttons = super().get_list_buttons(instance)
-        if instance.status == Candidate.Status.PENDING and rules.may_review_candidates(self.request.user):
-            review = reverse(f"{CANDIDATES_NAMESPACE}:review", args=[instance.pk])
-            buttons = [ListingButton(_("Review"), url=review, icon_name="tick", priority=5), *buttons]
-        return buttons
-
-
-class FrozenCandidateMixin:
-    """A candidate of a sealed ballot is what voters saw: no more edits (the engine's frozen rules)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        candidate = get_object_or_404(Candidate, pk=kwargs["pk"])
-        ballot = _candidate_ballot(candidate)
-        if ballot and ballot.contest.is_frozen:
-            messages.error(request, gettext("This council's ballot is sealed: its candidates can no longer change."))
-            return redirect(reverse(f"{CANDIDATES_NAMESPACE}:index"))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CandidateCreateView(generic.CreateView):
-    """An application received on paper, entered by an officer (then reviewed like the others)."""
-
-    def save_instance(self):
-        candidate = super().save_instance()
-        ballot = _candidate_ballot(candidate)
-        log(contest=ballot.contest if ballot else None, action="candidate_added", actor=self.request.user,
-            candidate=candidate.pk, council=candidate.council.name)
-        return candidate
-
-
-class CandidateEditView(FrozenCandidateMixin, generic.EditView):
-    def save_instance(self):
-        candidate = super().save_instance()
-        ballot = _candidate_ballot(candidate)
-        log(contest=ballot.contest if ballot else None, action="candidate_edited", actor=self.request.user,
-            candidate=candidate.pk, fields=sorted(self.form.changed_data))
-        if ballot:
-            elections.prepare_ballots(election=candidate.election, actor=self.request.user)
-        return candidate
-
-
-class CandidateReviewView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    """One application in full, and the decision: approve, or reject with a note to the candidate."""
-
-    permission_required = "councils.review_candidate"
-    raise_exception = True
-    template_name = "councils/election_admin_review.html"
-    header_icon = "user"
-
-    @cached_property
-    def candidate(self) -> Candidate:
-        return get_object_or_404(Candidate.objects.select_related("election", "council", "photo"), pk=self.kwargs["pk"])
-
-    def get_page_title(self):
-        return gettext("Review %(name)s") % {"name": self.candidate.name}
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(f"{CANDIDATES_NAMESPACE}:index"), "label": Candidate._meta.verbose_name_plural.capitalize()},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        others = Candidate.objects.filter(election=self.candidate.election, name__iexact=self.candidate.name).exclude(
-            pk=self.candidate.pk
-        )
-        return super().get_context_data(candidate=self.candidate, same_name=others, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        decision = request.POST.get("decision")
-        if decision not in ("approve", "reject"):
-            messages.error(request, gettext("Choose whether to approve or reject the application."))
-            return redirect(request.path)
-        try:
-            elections.review(
-                candidate=self.candidate, actor=request.user, approve=decision == "approve",
-                note=request.POST.get("note", "").strip()[:1000],
-            )
-        except VotingError as error:
-            messages.error(request, error.message)
-            return redirect(request.path)
-        messages.success(
-            request,
-            (gettext("%(name)s is approved: they are on their council's ballot.") if decision == "approve"
-             else gettext("%(name)s's application is rejected.")) % {"name": self.candidate.name},
-        )
-        return redirect(reverse(f"{CANDIDATES_NAMESPACE}:index"))
-
-
-class CandidateViewSet(ModelViewSet):
-    """Candidates of council elections, listed in the "Votes" menu."""
-
-    model = Candidate
-    name = CANDIDATES_NAMESPACE
-    url_prefix = "votes/candidates"
-    icon = "user"
-    menu_label = _("Candidates")
-    menu_order = 250
-    index_view_class = CandidateIndexView
-    add_view_class = CandidateCreateView
-    edit_view_class = CandidateEditView
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    list_display = [
-        "name",
-        "council",
-        "election",
-        StatusTagColumn("status", label=_("Status"), accessor="get_status_display",
-                        primary=lambda candidate: candidate.status == Candidate.Status.PENDING),
-        Column("applied_at", label=_("Applied at"), sort_key="applied_at"),
-    ]
-    list_filter = ["election", "council", "status"]
-    search_fields = ["name"]
-    search_backend_name = None  # a few dozen rows: the ORM searches them, no index to keep
-    panels = [
-        FieldPanel("election"),
-        FieldPanel("council"),
-        FieldPanel("name"),
-        FieldPanel("photo"),
-        FieldPanel("statement"),
-        FieldPanel("video_url"),
-    ]
-
-    @property
-    def menu_hook(self):
-        return VotesMenu.submenu_hook
-
-    def get_urlpatterns(self):
-        return super().get_urlpatterns() + [
-            path("review/<int:pk>/", CandidateReviewView.as_view(), name="review"),
-        ]
-
-
-class FollowVotesMixin(PermissionRequiredMixin):
-    raise_exception = True
-
-    def has_permission(self):
-        return rules.may_follow_votes(self.request.user)
+class FollowVotesMixin(SitePermissionRequiredMixin):
+    permission_required = rules.VIEW_VOTES
 
 
 class OverviewView(FollowVotesMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -199,11 +52,12 @@ class OverviewView(FollowVotesMixin, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "tasks"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         pages = [
-            *ElectionPage.objects.annotate(
+            *user_vote_pages(ElectionPage, user).annotate(
                 pending=Count("candidates", filter=Q(candidates__status=Candidate.Status.PENDING))
             ),
-            *ConsultationPage.objects.all(),
+            *user_vote_pages(ConsultationPage, user),
         ]
         rows = [
             {
@@ -231,7 +85,7 @@ class VotePageMixin(FollowVotesMixin, WagtailAdminTemplateMixin):
 
     @cached_property
     def page(self):
-        return get_object_or_404(self.model, pk=self.kwargs["pk"])
+        return get_object_or_404(user_vote_pages(self.model, self.request.user), pk=self.kwargs["pk"])
 
     def get_page_title(self):
         return self.page.title
@@ -254,9 +108,9 @@ class VotePageMixin(FollowVotesMixin, WagtailAdminTemplateMixin):
                 "contest": contest,
                 "phase": phase,
                 "manage_url": reverse(f"{CONTESTS_NAMESPACE}:manage", args=[contest.pk])
-                if rules.may_run_contest(user) else None,
+                if rules.may_run_contest(user, contest) else None,
                 "paper_url": reverse(f"{CONTESTS_NAMESPACE}:paper", args=[contest.pk])
-                if contest.is_sealed and contest.roll_id and user.has_perm("voting.record_paper") else None,
+                if contest.is_sealed and contest.roll_id and has_perm(user, "voting.record_paper", contest) else None,
                 "paper_day": phase in (Phase.CLOSED, Phase.COUNTED),
             })
         return rows
@@ -292,7 +146,7 @@ class ElectionManageView(VotePageMixin, TemplateView):
             election=election,
             councils=councils,
             candidates_url=reverse(f"{CANDIDATES_NAMESPACE}:index") + f"?election={election.pk}",
-            can_seal=rules.may_seal(user) and len(frozen) < len(councils),
+            can_seal=rules.may_seal(user, election) and len(frozen) < len(councils),
             any_proclaimed=any(row["phase"] is Phase.PROCLAIMED for row in ballots.values()),
             events=self.events(election),
             **kwargs,
@@ -308,13 +162,11 @@ class ElectionActionView(FollowVotesMixin, View):
     """POST only: prepare or seal every council's ballot, then back to the election's manage page."""
 
     http_method_names = ["post"]
+    permission_required = "voting.seal_contest"
     seal = False
 
-    def has_permission(self):
-        return rules.may_seal(self.request.user)
-
     def post(self, request, pk):
-        election = get_object_or_404(ElectionPage, pk=pk)
+        election = get_object_or_404(user_vote_pages(ElectionPage, request.user, [self.permission_required]), pk=pk)
         try:
             if self.seal:
                 elections.seal_ballots(election=election, actor=request.user)
@@ -341,7 +193,7 @@ class ConsultationManageView(VotePageMixin, TemplateView):
         return super().get_context_data(
             consultation=consultation,
             ballots=rows,
-            can_seal=consultation.live and rules.may_seal(self.request.user)
+            can_seal=consultation.live and rules.may_seal(self.request.user, consultation)
             and any(not row["contest"].is_frozen for row in rows),
             **kwargs,
         )
@@ -349,12 +201,11 @@ class ConsultationManageView(VotePageMixin, TemplateView):
 
 class ConsultationSealView(FollowVotesMixin, View):
     http_method_names = ["post"]
-
-    def has_permission(self):
-        return rules.may_seal(self.request.user)
+    permission_required = "voting.seal_contest"
 
     def post(self, request, pk):
-        consultation = get_object_or_404(ConsultationPage.objects.live(), pk=pk)
+        consultations_of_user = user_vote_pages(ConsultationPage, request.user, [self.permission_required])
+        consultation = get_object_or_404(consultations_of_user.live(), pk=pk)
         try:
             consultations.launch(consultation=consultation, actor=request.user)
         except VotingError as error:

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 
 from django import forms
+from django.db.models import Q
 from PIL import Image as PILImage
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -17,6 +18,8 @@ from wagtail.images.fields import WagtailImageField
 
 from home.video import privacy_embed_url
 from voting.models import Contest, VoterRoll
+
+from ..forms import limit_councils, page_form_site
 
 SEALED_MESSAGE = _(
     "The ballots are sealed: their questions, answers, dates, voters and trustees can no longer change. "
@@ -55,6 +58,14 @@ class VotePageForm(WagtailAdminPageForm):
     """
 
     frozen_fields: tuple[str, ...] = ("opens_at", "closes_at", "proclaims_at", "threshold", "roll")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page's own collectivity's councils and rolls: another's are not valid choices.
+        site = page_form_site(self)
+        limit_councils(self, site, "council", "councils")
+        if "roll" in self.fields and site is not None:
+            self.fields["roll"].queryset = self.fields["roll"].queryset.filter(Q(site=site) | Q(site=None))
 
     def frozen_rows(self, page) -> dict[str, tuple]:
         """Inline rows the contests were built from: ``{formset name: (live rows, rows of this form)}``."""

@@ -20,7 +20,8 @@ from voting.services.eligibility import ELIGIBILITY_HOOK
 
 from ..participations import PARTICIPATIONS_HOOK, Participation
 from . import eligibility, rules
-from .admin import CandidateViewSet, VotesOverviewViewSet, manage_url
+from .admin import VotesOverviewViewSet, manage_url
+from .candidates_admin import CandidateViewSet
 from .models import Candidate, ConsultationBallot, ConsultationIndexPage, ConsultationPage, ElectionBallot
 from .permissions import open_section_to_election_officers
 
@@ -44,7 +45,7 @@ def open_vote_section(request, page):
 @hooks.register("register_page_header_buttons")
 def manage_vote_button(page, user, view_name, next_url=None):
     url = manage_url(page)
-    if url and rules.may_follow_votes(user):
+    if url and rules.may_follow_votes(user, page):
         yield ListingButton(gettext_lazy("Manage the vote"), url=url, icon_name="tasks", priority=12)
 
 

@@ -243,6 +243,14 @@ class Candidate(models.Model):
         super().clean()
         if self.video_url and privacy_embed_url(self.video_url) is None:
             raise ValidationError({"video_url": _("This link is not a YouTube, Vimeo, Dailymotion or PeerTube video.")})
+        if self.council_id and self.election_id:
+            site = self.election.get_site()
+            if site is not None and self.council.site_id not in (None, site.pk):
+                raise ValidationError({"council": _("This council is not one of the election's collectivity.")})
+
+    def get_site(self):
+        """The site of its election's page: whose election officers review it (``common.scoping``)."""
+        return self.election.get_site()
 
     @property
     def embed_url(self) -> str | None:
