@@ -1,7 +1,11 @@
-"""Template tags of the site shell: navigation built from the page tree."""
+"""Template tags of the site shell: navigation built from the page tree; what is open for the visitor."""
+
+import copy
 
 from django import template
 from wagtail.models import Page, Site
+
+from home.open_now import open_items, whereabouts
 
 register = template.Library()
 
@@ -27,3 +31,35 @@ def main_menu(context):
                 }
             )
     return {"items": items, "request": request}
+
+
+@register.inclusion_tag("home/includes/open_now.html", takes_context=True)
+def open_now(context):
+    """What is open for this visitor: everywhere a signed-in resident lives, else this site's own.
+
+    Rendered for each request (a resident's places are theirs: the page cache never serves a
+    signed-in visitor); the list itself depends only on the sites, so it is a shared fragment keyed
+    by them, reused by every resident of the same commune and by every visitor of the site.
+    """
+    request, page = context["request"], context.get("page")
+    known = whereabouts(context.get("user"))
+    if known and known.sites:
+        sites = known.sites
+    else:
+        sites = [_current_site(request, page)] if Site.find_for_request(request) else []
+    return {"request": request, "sites": sites, "site_ids": ",".join(str(site.pk) for site in sites),
+            "whereabouts": known, "personal": bool(known and known.sites)}
+
+
+def _current_site(request, page):
+    """The request's site with its root page: the page being shown when it is the home page (no query)."""
+    site = Site.find_for_request(request)
+    if page is not None and page.pk == site.root_page_id:
+        site = copy.copy(site)  # the request's site may be the one kept between requests: leave it as it is
+        site.root_page = page
+    return site
+
+
+@register.simple_tag(takes_context=True)
+def open_items_for(context, sites):
+    return open_items(sites)
