@@ -46,20 +46,21 @@ def open_now(context):
     if known and known.sites:
         sites = known.sites
     else:
-        sites = [_current_site(request, page)] if Site.find_for_request(request) else []
+        site = Site.find_for_request(request)
+        sites = [_current_site(site, page)] if site else []
     return {"request": request, "sites": sites, "site_ids": ",".join(str(site.pk) for site in sites),
             "whereabouts": known, "personal": bool(known and known.sites)}
 
 
-def _current_site(request, page):
+def _current_site(site, page):
     """The request's site with its root page: the page being shown when it is the home page (no query)."""
-    site = Site.find_for_request(request)
     if page is not None and page.pk == site.root_page_id:
         site = copy.copy(site)  # the request's site may be the one kept between requests: leave it as it is
         site.root_page = page
     return site
 
 
-@register.simple_tag(takes_context=True)
-def open_items_for(context, sites):
+@register.simple_tag
+def open_items_for(sites):
+    """``{% open_items_for sites as items %}``: inside the shared fragment, so only computed when not kept."""
     return open_items(sites)
