@@ -55,11 +55,6 @@ def resident_sites(residence: Residence | None) -> list[Site]:
     return [territory.site for territory in residence.territories() if territory.site_id]
 
 
-def lives_in(residence: Residence | None, territory: Territory) -> bool:
-    """Whether the residence's commune is ``territory`` or part of it (no query beyond ``residence_of``'s)."""
-    return residence is not None and any(place.pk == territory.pk for place in residence.territories())
-
-
 def export_residence(user) -> dict:
     """The residence, for the resident's data download."""
     residence = residence_of(user)

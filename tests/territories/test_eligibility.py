@@ -84,3 +84,14 @@ def test_roll_votes_are_ruled_by_their_roll(platform):
     contest = make_contest(site=platform.site_a, roll=make_ready_roll())
     assert contest.eligibility == Contest.Eligibility.ROLL
     assert other_rules_refusal(contest=contest, user=living_in(platform.b, "brissac")) is None
+
+
+def test_asked_on_every_vote_it_costs_one_query(platform, departement_site, django_assert_num_queries):
+    from territories.eligibility import residents_only
+
+    resident, one_town = living_in(platform.b, "brissac"), make_contest(site=platform.site_a)
+    departemental = make_contest(site=departement_site)
+    with django_assert_num_queries(1):
+        assert residents_only(departemental, resident) is None
+    with django_assert_num_queries(2):  # a refusal reads the residence again, to explain it
+        assert residents_only(one_town, resident)
