@@ -6,13 +6,14 @@ where residents live (``territories``) registers ``WHEREABOUTS_HOOK``::
 
     @hooks.register(OPEN_NOW_HOOK)
     def open_budgets(sites, *, now, limit):
-        return [OpenItem(title=…, url=budget.get_full_url(), kind=_("Vote"), closes_at=…, site=site_of(budget.path, sites))
-                for budget in BudgetPage.objects.live().public().filter(within(sites))…[:limit]]
+        budgets = BudgetPage.objects.live().filter(within(sites), not_restricted(), …)[:limit]
+        return [OpenItem(title=budget.title, url=budget.get_full_url(), kind=_("Vote"), closes_at=…,
+                         site=site_of(budget.path, sites)) for budget in budgets]
 
 - ``OPEN_NOW_HOOK``: ``fn(sites, *, now, limit) -> list[OpenItem]``, what is open at ``now`` on
   these sites, at most ``limit`` items (soonest closing first); one or two queries whatever the number
-  of sites, as it runs for every signed-in visit of a home page. URLs are full (each item on its own
-  site's host name).
+  of sites and of items (the list is a shared fragment, but the first visitor after a change pays
+  them). URLs are full (each item on its own site's host name).
 - ``WHEREABOUTS_HOOK``: ``fn(user) -> Whereabouts | None``, the sites of the places a signed-in
   resident lives in (their town's, intercommunality's, département's), nearest first.
 

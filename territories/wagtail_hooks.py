@@ -20,6 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
+from wagtail.models import Site
 
 from accounts.privacy import EXPORT_HOOK
 from accounts.services import PROFILE_SECTIONS_HOOK
@@ -90,8 +91,13 @@ hooks.register(ELIGIBILITY_HOOK, residents_only)
 
 @hooks.register(WHEREABOUTS_HOOK)
 def resident_whereabouts(user):
-    """The sites of where the resident lives, for the home page's list of what is open for them."""
+    """The sites of where the resident lives, for the home page's list of what is open for them.
+
+    A one-town installation (a single site, read from Wagtail's cached list) has nothing to ask.
+    """
     residence = residences.residence_of(user)
+    if residence is None and len(Site.get_site_root_paths()) < 2:
+        return None
     return Whereabouts(sites=residences.resident_sites(residence), place=residence.commune.name if residence else "",
                        change_url=reverse("residents:address"))
 

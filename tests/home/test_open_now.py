@@ -143,3 +143,16 @@ def test_nothing_open_is_said_kindly(client, territory):
     assert "Nothing is open just now. New votes, consultations, budgets and volunteering missions will show up " \
            "here as soon as they open: come back soon!" in page
     assert "Budget de Saint-Aubin" not in page
+
+
+def test_a_one_town_installation_asks_no_address(client):
+    from ..budget.factories import make_budget as budget_on
+    from .utils import make_home
+
+    budget_on(make_home(), phase=Phase.VOTE, title="Budget de la ville")
+    client.force_login(make_resident("seul@example.org", display_name="Seul"))
+
+    page = home(client, "localhost").content.decode()
+
+    assert "Budget de la ville" in page and "Open now" in page
+    assert "Tell us where you live" not in page and "/compte/adresse/" not in page
