@@ -1,7 +1,15 @@
 """The rules of resident accounts: one account per mailbox, and every account has a profile."""
 
+from wagtail import hooks
+
 from .emails import canonical_email
 from .models import Profile
+
+PROFILE_SECTIONS_HOOK = "parvis_profile_sections"
+"""Wagtail hook for other apps' parts of the profile page (the resident's address, in ``territories``).
+
+Register ``fn(request) -> str | None``: HTML of a ``<section>`` with an ``h2``, shown after the profile form.
+"""
 
 
 def mailbox_has_account(email: str) -> bool:
@@ -12,6 +20,11 @@ def mailbox_has_account(email: str) -> bool:
 def create_profile(*, user, display_name: str = "") -> Profile:
     """The profile of a resident who just signed up, remembering their mailbox."""
     return Profile.objects.create(user=user, display_name=display_name, mailbox=canonical_email(user.email))
+
+
+def profile_sections(request) -> list[str]:
+    """Other apps' sections of the profile page (``PROFILE_SECTIONS_HOOK``)."""
+    return [html for hook in hooks.get_hooks(PROFILE_SECTIONS_HOOK) if (html := hook(request))]
 
 
 def profile_for(user) -> Profile:

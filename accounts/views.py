@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import DeleteAccountForm, ProfileForm
 from .privacy import erase_account, export_personal_data
-from .services import profile_for
+from .services import profile_for, profile_sections
 
 
 @never_cache
@@ -26,7 +26,7 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
-    return TemplateResponse(request, "accounts/profile.html", {"form": form})
+    return TemplateResponse(request, "accounts/profile.html", {"form": form, "sections": profile_sections(request)})
 
 
 @never_cache

@@ -1,6 +1,7 @@
 """The budget's admin menu, and its answers to other apps' extension points.
 
 - ``councils.participations``: a council's page lists the editions open for ideas or votes;
+- ``home.open_now``: so does a resident's home page, for the sites where they live;
 - ``accounts.privacy``: residents' ideas join their data download, and stay
   published, signed “former resident”, when they delete their account.
 """
@@ -12,6 +13,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
 from councils.participations import PARTICIPATIONS_HOOK, Participation
+from home.open_now import OPEN_NOW_HOOK, OpenItem, site_of
 
 from . import services
 from .admin_editions import EditionViewSet
@@ -43,6 +45,21 @@ def open_budget_participations(council, *, now):
                                        closes_at=budget.review_starts_at))
         else:
             items.append(Participation(title=budget.title, url=budget.url, kind=_("Vote"), closes_at=budget.vote_closes_at))
+    return items
+
+
+@hooks.register(OPEN_NOW_HOOK)
+def open_budgets(sites, *, now, limit):
+    """The sites' editions open for ideas or for the vote."""
+    items = []
+    for budget, phase in services.open_on_sites(sites, now=now, limit=limit):
+        site = site_of(budget.path, sites)
+        if phase is Phase.IDEAS:
+            items.append(OpenItem(title=budget.title, url=budget.get_full_url() + "#proposer", kind=_("Call for ideas"),
+                                  closes_at=budget.review_starts_at, site=site))
+        else:
+            items.append(OpenItem(title=budget.title, url=budget.get_full_url(), kind=_("Participatory budget vote"),
+                                  closes_at=budget.vote_closes_at, site=site))
     return items
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     # a forged request could only change a visitor's display language, as a link to a translated page does.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("compte/", include("accounts.urls")),
+    path("compte/", include("territories.urls")),  # the resident's address (their collectivities)
     path("compte/", include("allauth.urls")),
     path("vote/", include("voting.urls")),
     path("mon-benevolat/", include("volunteering.urls")),

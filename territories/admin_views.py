@@ -1,4 +1,4 @@
-"""Platform administrators' pages: import INSEE's lists, and let a collectivity join with its site."""
+"""Platform administrators' pages: import INSEE's lists and La Poste's postcodes, let a collectivity join with its site."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -9,9 +9,9 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .exceptions import TerritoryError
-from .forms import ImportForm, JoinForm
+from .forms import ImportForm, JoinForm, PostcodeImportForm
 from .models import Territory
-from .services import imports, sites
+from .services import imports, postcodes, sites
 
 INDEX = "territories:index"
 
@@ -33,6 +33,29 @@ class ImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
         messages.success(self.request, gettext("Import done: %(created)d created, %(updated)d updated, "
                                                "%(unchanged)d unchanged.")
                          % {"created": created, "updated": updated, "unchanged": report.unchanged})
+        return redirect(INDEX)
+
+
+class PostcodeImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    """La Poste's postcodes of the communes already imported: residents choose their commune from them."""
+
+    raise_exception = True
+    permission_required = "territories.add_territory"
+    template_name = "territories/admin/import_postcodes.html"
+    page_title = _("Import postcodes")
+    header_icon = "upload"
+    form_class = PostcodeImportForm
+
+    def form_valid(self, form):
+        try:
+            report = postcodes.import_postcodes(form.cleaned_data["file"])
+        except TerritoryError as error:
+            return self.render_to_response(self.get_context_data(form=form, import_errors=error.messages))
+        messages.success(self.request, gettext(
+            "Postcodes imported: %(created)d added, %(updated)d updated, %(removed)d withdrawn, %(unchanged)d "
+            "unchanged; %(skipped)d rows of communes not known here skipped.") % {
+                "created": report.created, "updated": report.updated, "removed": report.removed,
+                "unchanged": report.unchanged, "skipped": report.skipped_rows})
         return redirect(INDEX)
 
 

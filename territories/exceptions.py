@@ -17,3 +17,7 @@ class HostnameTaken(TerritoryError):
 
 class TerritoryImportError(TerritoryError):
     """A territories file that cannot be imported; ``errors`` lists each problem with its line."""
+
+
+class ResidenceError(TerritoryError):
+    """A resident's address that does not hold together (a postcode that is not their commune's)."""

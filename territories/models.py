@@ -1,5 +1,6 @@
-"""Territories, the collectivities among them that have joined, and their staff groups."""
+"""Territories, the collectivities among them that have joined, their staff groups; postcodes and residents' communes."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -136,3 +137,55 @@ class StaffGroup(models.Model):
 
     def __str__(self):
         return f"{self.territory.name} — {self.get_role_display()}"
+
+
+class PostalCode(models.Model):
+    """One of La Poste's postcodes of a commune (“Base officielle des codes postaux”).
+
+    Not a territory: one postcode may serve several communes and one commune several postcodes, so
+    residents give both and the pair is checked here. ``label`` is La Poste's *libellé
+    d'acheminement* (the town name printed under the postcode), which helps residents recognise
+    their commune when its official name differs.
+    """
+
+    code = models.CharField(_("postcode"), max_length=5, db_index=True)
+    commune = models.ForeignKey(Territory, verbose_name=_("commune"), on_delete=models.CASCADE,
+                                related_name="postcodes", limit_choices_to={"kind": Territory.Kind.COMMUNE})
+    label = models.CharField(_("delivery name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        ordering = ["code", "commune__name"]
+        constraints = [models.UniqueConstraint(fields=["code", "commune"], name="one_postcode_per_commune")]
+
+    def __str__(self):
+        return f"{self.code} {self.commune.name}"
+
+
+class Residence(models.Model):
+    """Where a resident lives: their commune, which says their intercommunality and département.
+
+    One per account, changed by the resident at any time from their profile; votes issued by a
+    collectivity's site admit the residents it contains (``territories.eligibility``) and the home
+    page lists what is open where they live. Only the commune and the postcode they gave are kept,
+    never a street address.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+                                related_name="residence")
+    commune = models.ForeignKey(Territory, verbose_name=_("commune"), on_delete=models.PROTECT,
+                                related_name="residences", limit_choices_to={"kind": Territory.Kind.COMMUNE})
+    postcode = models.CharField(_("postcode"), max_length=5)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("residence")
+        verbose_name_plural = _("residences")
+
+    def __str__(self):
+        return f"{self.postcode} {self.commune.name}"
+
+    def territories(self) -> list[Territory]:
+        """The commune, then the territories it is part of (intercommunality, département)."""
+        return [self.commune, *self.commune.ancestors()]

@@ -39,6 +39,7 @@ from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy, has_pe
 from councils.filters import council_filter
 from councils.forms import limit_councils
 from councils.participations import PARTICIPATIONS_HOOK, Participation
+from home.open_now import OPEN_NOW_HOOK, OpenItem, site_of
 
 from . import services
 from .exceptions import InvalidData, VolunteeringError
@@ -281,6 +282,15 @@ def council_missions(council, *, now):
         return []
     return [Participation(title=mission.title, url=index.mission_url(mission), kind=gettext("Volunteering"),
                           closes_at=mission.offers_close_at) for mission in missions]
+
+
+@hooks.register(OPEN_NOW_HOOK)
+def open_missions(sites, *, now, limit):
+    """The missions of these sites' associations still looking for volunteers, on their site's space."""
+    return [OpenItem(title=mission.title, url=index.get_full_url() + index.reverse_subpage(
+                "mission", args=[mission.pk, mission.slug]), kind=gettext("Volunteering"),
+                     closes_at=mission.offers_close_at, site=site_of(index.path, sites))
+            for mission, index in services.missions_on_sites(sites, now=now, limit=limit)]
 
 
 @hooks.register(EXPORT_HOOK)

@@ -1,7 +1,9 @@
-"""Extension points: the participations councils list, and residents' data (download, deletion)."""
+"""Extension points: the participations councils and home pages list, and residents' data (download, deletion)."""
 
 from django.db.models import Q
 from django.utils import timezone
+
+from home.open_now import not_restricted, within
 
 from ..models import BudgetPage, Idea, IdeaRevision
 from ..phases import Phase, budget_phase
@@ -15,6 +17,14 @@ def open_participations(*, now=None) -> list[tuple[BudgetPage, Phase]]:
         Q(ideas_open_at__lte=now, review_starts_at__gt=now) | Q(vote_opens_at__lte=now, vote_closes_at__gt=now)
     )
     return [(budget, budget_phase(budget, now)) for budget in budgets]
+
+
+def open_on_sites(sites, *, now=None, limit=12) -> list[tuple[BudgetPage, Phase]]:
+    """Live editions of these sites open to residents now (ideas or vote phase), soonest closing first."""
+    now = now or timezone.now()
+    ideas, vote = Q(ideas_open_at__lte=now, review_starts_at__gt=now), Q(vote_opens_at__lte=now, vote_closes_at__gt=now)
+    budgets = BudgetPage.objects.live().filter(within(sites), not_restricted()).filter(ideas | vote).order_by("vote_closes_at")
+    return [(budget, budget_phase(budget, now)) for budget in budgets[:limit]]
 
 
 def export_ideas(user) -> dict:

@@ -3,7 +3,8 @@
 - the officers' admin (candidates, elections and consultations overview) in the "Votes" menu;
 - the section of the page tree opened to Election officers when created;
 - a "Manage the vote" button on the pages' editor;
-- the council page's list of open votes (``councils.participations``);
+- the council page's list of open votes (``councils.participations``), and a resident's home page's
+  (``home.open_now``);
 - residents' data rights over their candidacies (``accounts.privacy``).
 """
 
@@ -15,6 +16,7 @@ from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
 
 from accounts.privacy import ERASE_HOOK, EXPORT_HOOK
+from home.open_now import OPEN_NOW_HOOK, OpenItem, site_of
 from voting.phases import Phase
 from voting.services.eligibility import ELIGIBILITY_HOOK
 
@@ -23,6 +25,7 @@ from . import eligibility, rules
 from .admin import VotesOverviewViewSet, manage_url
 from .candidates_admin import CandidateViewSet
 from .models import Candidate, ConsultationBallot, ConsultationIndexPage, ConsultationPage, ElectionBallot
+from .open_now import open_votes_on_sites
 from .permissions import open_section_to_election_officers
 
 
@@ -70,6 +73,15 @@ def open_votes(council, *, now):
                 title=page.title, url=page.url, kind=_("Consultation"), closes_at=page.schedule()["closes_at"],
             ))
     return items
+
+
+@hooks.register(OPEN_NOW_HOOK)
+def open_votes_where_residents_live(sites, *, now, limit):
+    """The sites' elections and consultations taking votes now."""
+    return [OpenItem(title=page.title, url=page.get_full_url(),
+                     kind=_("Consultation") if page.is_consultation else _("Election"),
+                     closes_at=page.closes_at, site=site_of(page.path, sites))
+            for page in open_votes_on_sites(sites, now=now, limit=limit)]
 
 
 @hooks.register(EXPORT_HOOK)

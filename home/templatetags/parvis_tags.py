@@ -1,4 +1,6 @@
-"""Template tags of the site shell: navigation built from the page tree, the admin's userbar."""
+"""Template tags of the site shell: navigation built from the page tree, the admin's userbar; what is open for the visitor."""
+
+import copy
 
 from django import template
 from django.template.loader import render_to_string
@@ -6,6 +8,7 @@ from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
+from home.open_now import open_items, whereabouts
 from pagecache import personal
 from pagecache.fragments import shared_fragment
 
@@ -67,3 +70,36 @@ def userbar(context):
     ):
         return ""
     return wagtailuserbar(context)
+
+
+@register.inclusion_tag("home/includes/open_now.html", takes_context=True)
+def open_now(context):
+    """What is open for this visitor: everywhere a signed-in resident lives, else this site's own.
+
+    Rendered for each request (a resident's places are theirs: the page cache never serves a
+    signed-in visitor); the list itself depends only on the sites, so it is a shared fragment keyed
+    by them, reused by every resident of the same commune and by every visitor of the site.
+    """
+    request, page = context["request"], context.get("page")
+    known = whereabouts(context.get("user"))
+    if known and known.sites:
+        sites = known.sites
+    else:
+        site = Site.find_for_request(request)
+        sites = [_current_site(site, page)] if site else []
+    return {"request": request, "sites": sites, "site_ids": ",".join(str(site.pk) for site in sites),
+            "whereabouts": known, "personal": bool(known and known.sites)}
+
+
+def _current_site(site, page):
+    """The request's site with its root page: the page being shown when it is the home page (no query)."""
+    if page is not None and page.pk == site.root_page_id:
+        site = copy.copy(site)  # the request's site may be the one kept between requests: leave it as it is
+        site.root_page = page
+    return site
+
+
+@register.simple_tag
+def open_items_for(sites):
+    """``{% open_items_for sites as items %}``: inside the shared fragment, so only computed when not kept."""
+    return open_items(sites)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from territories.models import Territory
+from territories.models import PostalCode, Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,7 @@ def test_the_demo_territory_loads_once_and_every_site_answers(client):
 
     assert Territory.objects.filter(kind=Territory.Kind.COMMUNE).count() == 4
     assert Site.objects.count() == 5
+    assert PostalCode.objects.filter(code="49320").count() == 2 and PostalCode.objects.count() == 5  # residents' choices
     demo_town = Territory.objects.get(code="49301")
     assert demo_town.site.is_default_site  # the demo town's own site, adopted
     assert demo_town.site.root_page.get_children().live().count() > 3  # its pages kept

@@ -1,9 +1,12 @@
-"""Extension points: council pages' missions, residents' data (download, erasure)."""
+"""Extension points: council pages' and home pages' missions, residents' data (download, erasure)."""
 
+from django.db.models import F, Q
 from django.utils import timezone
 
+from home.open_now import not_restricted, within
+
 from .. import rules
-from ..models import Mission, Offer, Representative
+from ..models import Mission, Offer, Representative, VolunteeringIndexPage
 from .offers import offers_of
 
 
@@ -12,6 +15,33 @@ def council_missions(council, *, now=None) -> list[Mission]:
     now = now or timezone.now()
     missions = Mission.objects.published().taking_offers_at(now).with_accepted_count().filter(council=council)
     return [mission for mission in missions.order_by("starts_at") if not rules.is_full(mission, mission.accepted_count)]
+
+
+def missions_on_sites(sites, *, now=None, limit=12) -> list[tuple[Mission, VolunteeringIndexPage]]:
+    """Published missions of these sites' associations still taking offers and not full, soonest first, each
+    with its site's volunteering space (two queries). An association without a site is the
+    default site's (an installation's first, before territories)."""
+    now = now or timezone.now()
+    site_ids = [site.pk for site in sites]
+    of_sites = Q(association__site__in=site_ids)
+    if any(site.is_default_site for site in sites):
+        of_sites |= Q(association__site__isnull=True)
+    missions = list(Mission.objects.published().taking_offers_at(now).with_accepted_count().filter(of_sites)
+                    .filter(accepted_count__lt=F("volunteers_needed")).select_related("association")
+                    .order_by("starts_at", "pk")[:limit])
+    if not missions:
+        return []
+    indexes = {}
+    for index in VolunteeringIndexPage.objects.live().filter(within(sites), not_restricted()).order_by("path"):
+        site = next((site for site in sites if index.path.startswith(site.root_page.path)), None)
+        indexes.setdefault(site.pk if site else None, index)
+    default = next((site.pk for site in sites if site.is_default_site), None)
+    found = []
+    for mission in missions:
+        index = indexes.get(mission.association.site_id or default)
+        if index is not None and not rules.is_full(mission, mission.accepted_count):
+            found.append((mission, index))
+    return found
 
 
 def export_personal_data(user) -> dict:
