@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_views import ImportView, JoinView
 from .models import Territory
+from .services import votes
 
 
 class TerritoryViewSet(ModelViewSet):
@@ -52,3 +53,11 @@ class TerritoryViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_territories():
     return TerritoryViewSet()
+
+
+# Votes across territories: what the ballot engine asks (voting.services.areas).
+
+hooks.register("parvis_voting_roll_communes", votes.roll_communes_refusal)
+hooks.register("parvis_voting_contest_area", votes.contest_area_refusal)
+hooks.register("parvis_voting_default_commune", votes.default_commune)
+hooks.register("parvis_voting_paper_communes", votes.paper_communes)

@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from common.scoping import scoped
 
 from ..models import VoterRoll
+from ..services import areas
 
 
 class PollingStationsField(forms.CharField):
@@ -40,6 +41,14 @@ class ContestAdminForm(WagtailAdminModelForm):
         if "roll" in self.fields and self.for_user is not None:
             # Only the rolls of the officer's own collectivities: another's is not a valid choice.
             self.fields["roll"].queryset = scoped(VoterRoll.objects.all(), self.for_user, ROLL_PERMISSIONS, site="site")
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The instance holds the form's values only now; a vote outside its issuer's territory is refused here.
+        if "area" in self.fields and not self.errors:
+            refusal = areas.contest_area_refusal(self.instance)
+            if refusal:
+                self.add_error("area", refusal)
 
 
 class RollUploadForm(WagtailAdminModelForm):

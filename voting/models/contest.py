@@ -61,6 +61,11 @@ class Contest(ClusterableModel):
         "voting.VoterRoll", verbose_name=_("electoral roll"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="contests",
     )
+    area = models.CharField(
+        _("territory (official code)"), max_length=9, blank=True,
+        help_text=_("The territory the vote is for: its INSEE code (département, commune) or SIREN "
+                    "(intercommunality). Empty: the whole territory of the collectivity issuing it."),
+    )
     polling_stations = models.JSONField(
         _("polling stations"), default=list, blank=True,
         help_text=_("Only voters of these polling stations may vote (empty: the whole roll)."),

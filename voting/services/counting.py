@@ -24,6 +24,7 @@ from ..models import Contest, PaperResult, Participation, Result, Trustee
 from ..phases import Phase, contest_phase
 from .audit import log
 from . import mixing
+from ..stations import entries_q
 from .chaining import close_box
 
 
@@ -203,7 +204,7 @@ def turnout(contest: Contest) -> dict:
     paper = Participation.objects.filter(contest=contest, channel=Participation.Channel.PAPER).count()
     electorate = contest.roll.entries.count() if contest.roll_id else None
     if electorate is not None and contest.polling_stations:
-        electorate = contest.roll.entries.filter(polling_station__in=contest.polling_stations).count()
+        electorate = contest.roll.entries.filter(entries_q(contest.polling_stations)).count()
     total = online + paper
     return {
         "online": online,
