@@ -99,6 +99,11 @@ class Contest(ClusterableModel):
     ballot_count = models.PositiveIntegerField(default=0, editable=False)
     head_hash = models.CharField(max_length=64, blank=True, editable=False)
     encrypted_sums = models.JSONField(null=True, blank=True, editable=False)
+    # The same running sums per ballot group (voting.groups): {group: {"ballots": n, "sums": [...]}}.
+    group_sums = models.JSONField(null=True, blank=True, editable=False)
+    # Fixed when the box closes, before any decryption: the groups counted apart, small ones merged
+    # ([{"name", "communes", "ballots", "sums"}]; empty: counted as a whole).
+    tally_groups = models.JSONField(null=True, blank=True, editable=False)
     # Set once, after the close, when the last ballots are chained: nothing enters the box after it.
     box_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -35,8 +35,9 @@ COLUMNS = {
                         "numero du bureau de vote", "n bureau", "polling station", "station"},
     "postcode": {"code postal", "cp", "postcode", "postal code", "zip"},
     "address": {"adresse", "adresse postale", "address"},
-    "town": {"commune", "ville", "localite", "town", "city", "libelle commune", "libelle de la commune",
-             "nom commune", "nom de la commune", "libelle commune ref"},
+    # The postal address's commune; REU extracts also name the list's commune ("Libellé de la commune"),
+    # which the code below gives.
+    "town": {"commune", "ville", "localite", "town", "city"},
     # INSEE's code of the commune the elector votes in: REU extracts ("Code de la commune"), INSEE's
     # own files ("DEPCOM", "COM", "CODGEO") and the open data of the REU ("code_commune_ref").
     "commune": {"code commune", "code de la commune", "code insee", "code insee commune", "code insee de la commune",
