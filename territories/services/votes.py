@@ -106,3 +106,7 @@ def paper_communes(user, contest) -> set[str] | None:
     if site_ids is not None:
         communes = communes.filter(site_id__in=site_ids)
     return set(communes.values_list("code", flat=True))
+
+
+def commune_names(codes) -> dict[str, str]:
+    return dict(Territory.objects.filter(kind=Territory.Kind.COMMUNE, code__in=codes).values_list("code", "name"))

@@ -40,6 +40,9 @@ stations only; an empty set, none. None: no opinion (the vote is no
 territory's), the views' permission checks alone apply.
 """
 
+COMMUNE_NAMES_HOOK = "parvis_voting_commune_names"
+"""Register ``fn(codes) -> {code: name}``: communes' names for the results per town."""
+
 
 def _first_answer(name: str, *args):
     for rule in hooks.get_hooks(name):

@@ -6,9 +6,12 @@ polling_station)``) joined to this vote's participations, never a loop.
 """
 
 from django.db import connection
+from wagtail import hooks
 
-from ..models import Contest, PaperResult, Participation, RollEntry, Voter
-from ..stations import entries_q, split_key
+from ..groups import OTHER
+from ..models import Contest, PaperResult, Participation, Result, RollEntry, Voter
+from ..stations import split_key
+from . import areas
 
 
 def turnout_by_commune(contest: Contest) -> list[dict]:
@@ -65,9 +68,41 @@ def paper_by_commune(contest: Contest) -> dict[str, dict]:
     return towns
 
 
-def stations_of(contest: Contest, commune: str) -> list[str]:
-    """A commune's station keys in this vote (for the per-town table's links)."""
-    rows = RollEntry.objects.filter(roll=contest.roll, commune=commune)
-    if contest.polling_stations:
-        rows = rows.filter(entries_q(contest.polling_stations))
-    return sorted({f"{commune}-{s}" if commune else s for s in rows.values_list("polling_station", flat=True).distinct()})
+def results_by_commune(contest: Contest) -> list[dict]:
+    """The proclaimed result per group of communes: each commune counted apart, small ones together.
+
+    Each row: ``name`` (a commune code, or ``"other"``), ``label`` (the commune's name), ``communes``,
+    turnout figures, and per option the online (decrypted for that group only), paper and total votes.
+    Empty for a vote counted as a whole. The rows add up to the overall result.
+    """
+    result = Result.objects.filter(contest=contest).first()
+    if result is None or not result.groups:
+        return []
+    turnout = {row["commune"]: row for row in turnout_by_commune(contest)}
+    paper = paper_by_commune(contest)
+    names = commune_names([code for group in result.groups for code in group["communes"]])
+    rows = []
+    for group in result.groups:
+        communes = group["communes"]
+        row = {"name": group["name"], "communes": communes, "other": group["name"] == OTHER,
+               "label": names.get(group["name"], group["name"]) if group["name"] != OTHER else "",
+               "electorate": sum(turnout.get(c, {}).get("electorate", 0) for c in communes),
+               "voters": sum(turnout.get(c, {}).get("total", 0) for c in communes), "options": []}
+        row["percent"] = round(100 * row["voters"] / row["electorate"], 1) if row["electorate"] else None
+        for option in contest.manifest["options"]:
+            key = str(option["id"])
+            online = group["counts"].get(key, 0)
+            on_paper = sum(paper.get(c, {}).get("counts", {}).get(key, 0) for c in communes)
+            row["options"].append({"label": option["label"], "online": online, "paper": on_paper,
+                                   "total": online + on_paper})
+        row["blank"] = group["blank"] + sum(paper.get(c, {}).get("blank", 0) for c in communes)
+        rows.append(row)
+    return rows
+
+
+def commune_names(codes) -> dict[str, str]:
+    """Commune code -> name, from the registered hooks (none: the codes stand for themselves)."""
+    names: dict[str, str] = {}
+    for provider in hooks.get_hooks(areas.COMMUNE_NAMES_HOOK):
+        names.update(provider(list(codes)) or {})
+    return names
