@@ -61,6 +61,22 @@ class RollUploadForm(WagtailAdminModelForm):
         source_file.validators.append(FileExtensionValidator(["csv", "txt"]))
 
 
+class CombineRollsForm(forms.Form):
+    """The new roll's name and the rolls (of the officer's own collectivities) it combines."""
+
+    name = forms.CharField(label=_("Name of the new roll"), max_length=200)
+    rolls = forms.ModelMultipleChoiceField(
+        label=_("Rolls to combine"), queryset=VoterRoll.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Imported rolls of your collectivities; their electors are copied into the new roll."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        rolls = scoped(VoterRoll.objects.filter(status=VoterRoll.Status.READY), user,
+                       ("voting.view_voterroll", "voting.change_voterroll"), site="site")
+        self.fields["rolls"].queryset = rolls.order_by("name")
+
+
 class VoterSearchForm(forms.Form):
     """Looking a voter up by family name at the polling station."""
 
