@@ -6,8 +6,10 @@ code), imported like a real one, so the commune check runs; the vote is sealed b
 page of every town's site and of the département's. Idempotent.
 
 To try it from a town's site (e.g. http://brissac.localhost:8000/consultation-departementale/),
-sign up, then give the card of a demo elector of that town: family name ``Loire``, born
-01/04/1980, polling station 1 (the same in every town: stations are numbered per commune).
+sign up, then give the card of the demo elector of that town: family name ``Loire``, born
+01/04/1980, and the town's postcode (``POSTCODES``). Every town has such an elector at its polling
+station 1 (stations are numbered per commune), so the station number alone matches four electors
+and the form asks for more: the postcode tells them apart.
 """
 
 import json
@@ -33,6 +35,7 @@ SLUG = "consultation-departementale"
 DEMO_ELECTOR = ("Loire", "Camille", date(1980, 4, 1))
 FAMILY_NAMES = ["Martin", "Bernard", "Petit", "Robert", "Richard", "Durand", "Leroy"]
 GIVEN_NAMES = ["Léa", "Hugo", "Chloé", "Louis", "Emma", "Jules", "Inès"]
+POSTCODES = {"49301": "49000", "49050": "49320", "49092": "49120", "49023": "49600"}
 KEY_FILES = settings.PRIVATE_ROOT / "demo-trustees"
 TRUSTEES = ("Présidence du Département", "Groupe d'opposition départemental")
 
@@ -44,9 +47,10 @@ def _roll(site) -> VoterRoll:
     lines = ["Code de la commune;Bureau de vote;Nom de naissance;Prénoms;Date de naissance;Code postal"]
     for code, _name, _epci, _host in TOWNS:
         family, given, born = DEMO_ELECTOR
-        lines.append(f"{code};0001;{family};{given};{born:%d/%m/%Y};49000")
+        lines.append(f"{code};0001;{family};{given};{born:%d/%m/%Y};{POSTCODES[code]}")
         for number, (family, given) in enumerate(zip(FAMILY_NAMES, GIVEN_NAMES, strict=True)):
-            lines.append(f"{code};000{1 + number % 2};{family};{given};{date(1950 + 6 * number, 5, 20):%d/%m/%Y};49000")
+            born = date(1950 + 6 * number, 5, 20)
+            lines.append(f"{code};000{1 + number % 2};{family};{given};{born:%d/%m/%Y};{POSTCODES[code]}")
     roll = VoterRoll.objects.create(name=ROLL_NAME, site=site)
     roll.source_file.save("liste-departementale.csv", ContentFile("\n".join(lines).encode()), save=True)
     return import_roll(roll=roll)
