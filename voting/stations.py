@@ -4,7 +4,8 @@ Communes number their stations from 1 each, so a départemental roll holds many
 "station 001". A station is therefore named by its *key*: ``"49050-001"`` on
 a roll with communes, plain ``"001"`` on a single town's roll (whose entries
 have no commune). Keys are what paper day's URLs, paper results and a
-contest's ``polling_stations`` hold.
+contest's ``polling_stations`` hold; a plain key in ``polling_stations``
+matches that station number in any commune of the roll.
 """
 
 import re
@@ -32,5 +33,8 @@ def entries_q(keys, prefix: str = "") -> Q:
     query = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
     for key in keys:
         commune, station = split_key(key)
-        query |= Q(**{f"{prefix}commune": commune, f"{prefix}polling_station": station})
+        # A plain key ("001") names the station in whatever commune: a single town's roll may still carry
+        # its commune's code (REU extracts do), and its votes list stations by number.
+        where = {f"{prefix}commune": commune} if commune else {}
+        query |= Q(**where, **{f"{prefix}polling_station": station})
     return query

@@ -155,7 +155,7 @@ class PaperVoterView(PaperDayMixin, View):
                 % {"name": f"{entry.family_name} {entry.given_names}"},
             )
         search = urlencode({"family_name": request.POST.get("family_name", "")})
-        return redirect(f"{self.contest_url('paper_station', paper.entry_station(entry))}?{search}")
+        return redirect(f"{self.contest_url('paper_station', paper.entry_station(entry, self.contest))}?{search}")
 
 
 class PaperListView(StationPageMixin, TemplateView):

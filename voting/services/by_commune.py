@@ -49,8 +49,12 @@ def _stations_sql(keys) -> tuple[str, list]:
     clauses, params = [], []
     for key in keys:
         commune, station = split_key(key)
-        clauses.append("(e.commune = %s AND e.polling_station = %s)")
-        params += [commune, station]
+        if commune:
+            clauses.append("(e.commune = %s AND e.polling_station = %s)")
+            params += [commune, station]
+        else:  # a plain station number, in whatever commune (as voting.stations.entries_q)
+            clauses.append("e.polling_station = %s")
+            params.append(station)
     return " OR ".join(clauses), params
 
 

@@ -87,7 +87,8 @@ def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Par
     """Mark a roll entry as having voted on paper; refused if they voted online (or already on paper)."""
     assert_paper_day(contest)
     if roll_entry.roll_id != contest.roll_id or (
-        contest.polling_stations and entry_station(roll_entry) not in stations(contest)
+        contest.polling_stations
+        and not RollEntry.objects.filter(entries_q(contest.polling_stations), pk=roll_entry.pk).exists()
     ):
         raise NotEligible(_("This person is not on this vote's roll."))
     assert_station_officer(actor, contest, roll_entry.commune)
@@ -103,9 +104,12 @@ def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Par
     return participation
 
 
-def entry_station(entry: RollEntry) -> str:
-    """The key of the station an entry votes at."""
-    return station_key(entry.commune, entry.polling_station)
+def entry_station(entry: RollEntry, contest: Contest | None = None) -> str:
+    """The key of the station an entry votes at (as ``contest`` lists its stations, if given)."""
+    key = station_key(entry.commune, entry.polling_station)
+    if contest is not None and key not in stations(contest):
+        return entry.polling_station  # the vote names its stations by number only
+    return key
 
 
 def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: int, invalid: int, actor) -> PaperResult:
