@@ -16,10 +16,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from ..exceptions import VotingError
-from ..models import Contest, PaperResult, Participation, RollEntry
 from common.scoping import has_perm
 
+from ..exceptions import VotingError
+from ..models import Contest, PaperResult, Participation, RollEntry
 from ..services import paper
 from ..stations import split_key
 from .forms import PaperResultForm, VoterSearchForm

@@ -6,9 +6,9 @@ same one-participation rule applies) and each station's count.
 """
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from common.scoping import has_perm
-from django.utils.translation import gettext as _
 
 from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, NotReady
 from ..manifest import ballot_shape
