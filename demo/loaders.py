@@ -8,7 +8,7 @@ from home import demo as home_demo
 from territories import demo as territories_demo
 from volunteering import demo as volunteering_demo
 
-from . import election_day
+from . import departemental, election_day
 
 # Kits dress the candidates of the demo election, so they come after it.
 LOADERS = [
@@ -35,6 +35,8 @@ def load_election_day() -> None:
 
 
 def load_territory() -> None:
-    """The demo town, then the département around it: two intercommunalities, four towns, five sites."""
+    """The demo town, then the département around it: two intercommunalities, four towns, five sites,
+    and a départemental consultation open in every town."""
     load()
     territories_demo.load()
+    departemental.load()

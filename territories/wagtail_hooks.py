@@ -25,12 +25,13 @@ from wagtail.models import Site
 from accounts.privacy import EXPORT_HOOK
 from accounts.services import PROFILE_SECTIONS_HOOK
 from home.open_now import WHEREABOUTS_HOOK, Whereabouts
+from voting.services import areas
 from voting.services.eligibility import ELIGIBILITY_HOOK
 
 from .admin_views import ImportView, JoinView, PostcodeImportView
 from .eligibility import residents_only
 from .models import Territory
-from .services import residences
+from .services import residences, votes
 
 
 class TerritoryIndexView(IndexView):
@@ -111,3 +112,12 @@ def address_on_profile(request):
 @hooks.register(EXPORT_HOOK)
 def export_residence(user):
     return residences.export_residence(user)
+
+
+# Votes across territories: what the ballot engine asks (voting.services.areas).
+
+hooks.register(areas.ROLL_COMMUNES_HOOK, votes.roll_communes_refusal)
+hooks.register(areas.CONTEST_AREA_HOOK, votes.contest_area_refusal)
+hooks.register(areas.DEFAULT_COMMUNE_HOOK, votes.default_commune)
+hooks.register(areas.PAPER_COMMUNES_HOOK, votes.paper_communes)
+hooks.register(areas.COMMUNE_NAMES_HOOK, votes.commune_names)

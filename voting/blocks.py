@@ -53,7 +53,10 @@ class ResultsBlock(blocks.StructBlock):
         phase = contest_phase(contest)
         context.update(contest=contest, phase=phase, proclaimed=phase is Phase.PROCLAIMED)
         if phase is Phase.PROCLAIMED:
-            context.update(rows=counting.result_rows(contest), turnout=counting.turnout(contest))
+            from .services.by_commune import results_by_commune
+
+            context.update(rows=counting.result_rows(contest), turnout=counting.turnout(contest),
+                           by_commune=results_by_commune(contest))
         return context
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Standalone verifier of a contest's published record (``parvis-record/3``, or ``/2``, ``/1``).
+"""Standalone verifier of a contest's published record (``parvis-record/4``, or ``/3``, ``/2``, ``/1``).
 
 Usage::
 
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Check a Parvis contest's published record: its ballots, their proofs, "
         "the hash chain, the decryption and the published result.",
     )
-    parser.add_argument("record", help="the record: a parvis-record/3 (or /2, /1) JSON file")
+    parser.add_argument("record", help="the record: a parvis-record/4 (or /3, /2, /1) JSON file")
     parser.add_argument(
         "--skip-proofs",
         action="store_true",

@@ -31,10 +31,10 @@ from voting.crypto import (
 )
 from voting.manifest import BallotShape, ballot_parameters, ballot_shape, manifest_hash
 from voting.verify_report import Check, Status
-from voting import verify_shares
+from voting import verify_groups, verify_shares
 from voting.verify_seal import SealCheckFailed, check_audited_ballots, check_key_ceremony
 
-FORMAT = "parvis-record/3"
+FORMAT = "parvis-record/4"
 _V1_KEYS = frozenset(
     {
         "format",
@@ -52,9 +52,12 @@ FORMATS = {
     "parvis-record/1": (_V1_KEYS, "parvis-manifest/1"),
     "parvis-record/2": (_V1_KEYS | {"key_ceremony", "audited_ballots"}, "parvis-manifest/2"),
     # /3: the manifest freezes the winners rule; an equal-shares count adds its shuffle and profile.
-    FORMAT: (_V1_KEYS | {"key_ceremony", "audited_ballots", "equal_shares"}, "parvis-manifest/3"),
+    "parvis-record/3": (_V1_KEYS | {"key_ceremony", "audited_ballots", "equal_shares"}, "parvis-manifest/3"),
+    # /4: each ballot names its group (its commune), chained with it; groups are counted apart too.
+    FORMAT: (_V1_KEYS | {"key_ceremony", "audited_ballots", "equal_shares", "groups"}, "parvis-manifest/3"),
 }
 ENTRY_KEYS = frozenset({"position", "ballot", "tracker", "entry_hash"})
+GROUPED_ENTRY_KEYS = ENTRY_KEYS | {"group"}
 
 Json: TypeAlias = Any
 """Decoded, untrusted JSON. Steps index it freely: :meth:`RecordVerifier.run`
@@ -106,6 +109,8 @@ class RecordVerifier:
         self.counts: tuple[int, ...] | None = None
         self.version: str | None = None
         self.mix_partials: list[PartialDecryption] | None = None
+        self.group_sums: list[Ciphertext] | None = None
+        self.group_counts: tuple[int, ...] | None = None
 
     def run(self, name: str, title: str, step: Callable[[RecordVerifier], str]) -> None:
         status: Status
@@ -235,14 +240,18 @@ class RecordVerifier:
         except SealCheckFailed as failed:
             raise _Failed(str(failed)) from None
 
+    def _grouped(self) -> bool:
+        return self.need(self.version, "reading the format") == FORMAT
+
     def check_trackers(self) -> str:
         entries = self.record["ballots"]
+        keys = GROUPED_ENTRY_KEYS if self._grouped() else ENTRY_KEYS
         if not isinstance(entries, list) or not all(
-            isinstance(e, Mapping) and set(e) == ENTRY_KEYS for e in entries
+            isinstance(e, Mapping) and set(e) == keys for e in entries
         ):
             raise _Failed(
                 "not checked, each ballot must be an object with exactly the fields "
-                + ", ".join(sorted(ENTRY_KEYS))
+                + ", ".join(sorted(keys))
             )
         self.entries = entries
         bad = []
@@ -305,6 +314,7 @@ class RecordVerifier:
             [e["tracker"] for e in entries],
             [e["entry_hash"] for e in entries],
             head,
+            [e["group"] for e in entries] if self._grouped() else None,
         )
         if broken is None:
             return (
@@ -340,9 +350,28 @@ class RecordVerifier:
             raise _Failed("the published totals are not the sum of the ballots of this record")
         return f"exactly the sum of the {len(entries)} encrypted ballots"
 
+    def check_groups(self) -> str:
+        if not self._grouped():
+            raise _Skipped("no groups in records before parvis-record/4")
+        try:
+            message, self.group_sums = verify_groups.check_groups(
+                self.record["groups"], self.need(self.entries, "reading the ballots"),
+                self.need(self.shape, "reading the ballot rules").n_slots,
+                self.need(self.sums, "reading the encrypted totals"), self.workers)
+        except verify_groups.GroupsCheckFailed as failed:
+            raise _Failed(str(failed)) from None
+        return message
+
+    def _decrypted_sums(self) -> tuple[Ciphertext, ...]:
+        """What the trustees decrypted: the overall totals, then each group's (format /4)."""
+        sums = self.need(self.sums, "reading the encrypted totals")
+        if self._grouped():
+            sums = (*sums, *self.need(self.group_sums, "checking the groups"))
+        return sums
+
     def check_partial_decryptions(self) -> str:
         public = self.need(self.public, "reading the election key")
-        sums = self.need(self.sums, "reading the encrypted totals")
+        sums = self._decrypted_sums()
         context = self.need(self.context, "reading the manifest")
         bad, seen = [], set()
         for index, data in enumerate(self.record["partial_decryptions"]):
@@ -367,7 +396,7 @@ class RecordVerifier:
 
     def check_decryption(self) -> str:
         public = self.need(self.public, "reading the election key")
-        sums = self.need(self.sums, "reading the encrypted totals")
+        sums = self._decrypted_sums()
         context = self.need(self.context, "reading the manifest")
         n_ballots = len(self.need(self.entries, "reading the ballots"))
         try:
@@ -382,7 +411,8 @@ class RecordVerifier:
                 f"the totals do not decrypt to counts between 0 and {n_ballots}: they do not "
                 "come from the ballots of this record"
             ) from None
-        self.counts = result.counts
+        n_slots = len(self.need(self.sums, "reading the encrypted totals"))
+        self.counts, self.group_counts = result.counts[:n_slots], result.counts[n_slots:]
         return f"counts recovered with trustees {', '.join(map(str, result.trustees))}"
 
     def check_online_result(self) -> str:
@@ -409,6 +439,19 @@ class RecordVerifier:
             raise _Failed("differs from the decryption: " + "; ".join(wrong))
         figures = "; ".join(f"{what}: {actual}" for what, _, actual in rows)
         return f"exactly the decrypted figures: {figures}"
+
+    def check_group_results(self) -> str:
+        if not self._grouped():
+            raise _Skipped("no groups in records before parvis-record/4")
+        self.need(self.group_sums, "checking the groups")
+        shape = self.need(self.shape, "reading the ballot rules")
+        try:
+            return verify_groups.check_group_results(
+                self.record["groups"], self.need(self.group_counts, "the decryption"),
+                self.need(self.option_keys, "reading the ballot rules"), shape.n_slots, shape.blank,
+                self.record["result"]["online"])
+        except verify_groups.GroupsCheckFailed as failed:
+            raise _Failed(str(failed)) from None
 
     def check_total_result(self) -> str:
         option_keys = self.need(self.option_keys, "reading the ballot rules")
@@ -440,7 +483,7 @@ class RecordVerifier:
 
     def _equal_shares(self) -> Json:
         """The record's equal-shares count, or a skip when it has none to check."""
-        if self.need(self.version, "reading the format") != FORMAT:
+        if self.need(self.version, "reading the format") not in ("parvis-record/3", FORMAT):
             raise _Skipped("no equal-shares count in records before parvis-record/3")
         try:
             return verify_shares.section(self.record, self.need(self.manifest, "reading the manifest"))
@@ -492,9 +535,11 @@ CHECKS: tuple[tuple[str, str, Callable[[RecordVerifier], str]], ...] = (
     ("positions", "Positions", RecordVerifier.check_positions),
     ("chain", "Hash chain", RecordVerifier.check_chain),
     ("encrypted_sums", "Encrypted totals", RecordVerifier.check_encrypted_sums),
+    ("groups", "Groups counted apart", RecordVerifier.check_groups),
     ("partial_decryptions", "Trustees' decryptions", RecordVerifier.check_partial_decryptions),
     ("decryption", "Decryption", RecordVerifier.check_decryption),
     ("online_result", "Online result", RecordVerifier.check_online_result),
+    ("group_results", "Results per group", RecordVerifier.check_group_results),
     ("total_result", "Overall result", RecordVerifier.check_total_result),
     ("shuffle", "Shuffled ballots", RecordVerifier.check_shuffle),
     ("shuffle_decryptions", "Decrypted shuffled ballots", RecordVerifier.check_shuffle_decryptions),

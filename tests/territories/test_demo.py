@@ -26,3 +26,19 @@ def test_the_demo_territory_loads_once_and_every_site_answers(client):
         response = client.get("/", HTTP_HOST=host)
         assert response.status_code == 200 and name in response.content.decode(), host
     assert client.get("/", HTTP_HOST="nulle-part.localhost").status_code == 404
+
+
+def test_the_demo_departemental_consultation_is_open_in_every_town_from_its_own_site(client):
+    from voting.models import Contest, RollEntry
+    from voting.phases import Phase, contest_phase
+
+    call_command("load_demo", "--territory", stdout=StringIO())
+    departement = Territory.objects.get(kind=Territory.Kind.DEPARTEMENT)
+    contest = Contest.objects.get(site=departement.site)
+    assert contest.is_sealed and contest_phase(contest) is Phase.OPEN
+    towns = set(Territory.objects.filter(kind=Territory.Kind.COMMUNE).values_list("code", flat=True))
+    assert set(RollEntry.objects.filter(roll=contest.roll).values_list("commune", flat=True)) == towns
+    for host in ("127.0.0.1", "brissac.localhost", "chemille.localhost", "beaupreau.localhost", "departement.localhost"):
+        response = client.get("/consultation-departementale/", HTTP_HOST=host)
+        assert response.status_code == 200, host
+        assert f'id="vote-{contest.pk}"' in response.content.decode(), host

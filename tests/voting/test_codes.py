@@ -109,7 +109,9 @@ def test_a_resident_votes_with_code_and_birth_date_without_account(client, conte
     # Secrecy: nothing on the code records its use, and the ballot names nothing but its contest.
     assert {f.name for f in VotingCode._meta.concrete_fields} == {
         "id", "contest", "roll_entry", "lookup", "secret_hash", "run", "issued_at", "revoked_at"}
-    assert {f.name for f in Ballot._meta.concrete_fields} == {"id", "contest", "position", "payload", "tracker", "entry_hash"}
+    # Its group is its voter's commune, public by design (results per town); no single ballot is decrypted.
+    assert {f.name for f in Ballot._meta.concrete_fields} == {"id", "contest", "position", "payload", "tracker", "group",
+                                                              "entry_hash"}
     # Used: the same code again is refused, with the reason.
     with pytest.raises(AlreadyVoted):
         codes.check_code(contest=contest, code=code, birth_date=date(1980, 7, 14))

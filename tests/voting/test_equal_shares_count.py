@@ -75,7 +75,7 @@ def test_a_small_vote_is_counted_by_equal_shares_and_the_record_verifies(tmp_pat
     assert Mix.objects.get(contest=contest).proof is not None
 
     record = build_record(contest)
-    assert record["format"] == "parvis-record/3" and record["equal_shares"]["outcome"] == result.outcome
+    assert record["format"] == "parvis-record/4" and record["equal_shares"]["outcome"] == result.outcome
     report = verify_record(json.loads(json.dumps(record)))
     assert report.ok, report.render()
     assert {report[name].status for name in ("shuffle", "shuffle_decryptions", "winners")} == {"passed"}

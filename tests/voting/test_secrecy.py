@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_ballot_schema_has_no_link_to_voters_no_time_and_no_sequence():
     fields = {field.name: field for field in Ballot._meta.get_fields()}
-    assert set(fields) == {"id", "contest", "position", "payload", "tracker", "entry_hash"}
+    # "group": the commune of its voter, public by design so results come per town; never one voter's
+    # (groups under voting.groups.MIN_BALLOTS are merged before anything is decrypted).
+    assert set(fields) == {"id", "contest", "position", "payload", "tracker", "group", "entry_hash"}
     relations = [f for f in fields.values() if f.is_relation]
     assert [f.name for f in relations] == ["contest"]
     assert not any(isinstance(f, (models.DateField, models.TimeField, models.AutoField, models.BigAutoField))
@@ -27,7 +29,7 @@ def test_ballot_schema_has_no_link_to_voters_no_time_and_no_sequence():
     # And the database agrees with the models.
     with connection.cursor() as cursor:
         columns = [c.name for c in connection.introspection.get_table_description(cursor, Ballot._meta.db_table)]
-    assert sorted(columns) == sorted(["id", "contest_id", "position", "payload", "tracker", "entry_hash"])
+    assert sorted(columns) == sorted(["id", "contest_id", "position", "payload", "tracker", "ballot_group", "entry_hash"])
     # Ballots opened for checking (Benaloh audits) are public: they too name no voter and carry no time.
     audited = {field.name: field for field in AuditedBallot._meta.get_fields()}
     assert [f.name for f in audited.values() if f.is_relation] == ["contest"]

@@ -49,6 +49,13 @@ class ContestIndexView(generic.IndexView):
 
 
 class ContestCreateView(generic.CreateView):
+    def get_form(self, *args, **kwargs):
+        # The issuing site is known before validation: the form checks the vote's territory against it.
+        form = super().get_form(*args, **kwargs)
+        if not form.instance.site_id:
+            form.instance.site = Site.find_for_request(self.request)
+        return form
+
     def save_instance(self):
         # Issued from the site the officer works on, unless they chose one of theirs.
         if not self.form.instance.site_id:
@@ -159,7 +166,7 @@ class ContestViewSet(ModelViewSet):
                 [FieldPanel("opens_at"), FieldPanel("closes_at"), FieldPanel("proclaims_at")], heading=_("Dates")
             ),
             MultiFieldPanel(
-                [FieldPanel("eligibility"), FieldPanel("roll"), FieldPanel("polling_stations")],
+                [FieldPanel("eligibility"), FieldPanel("area"), FieldPanel("roll"), FieldPanel("polling_stations")],
                 heading=_("Who may vote"),
             ),
             MultiFieldPanel(

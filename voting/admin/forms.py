@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from common.scoping import scoped
 
 from ..models import VoterRoll
+from ..services import areas
 
 
 class PollingStationsField(forms.CharField):
@@ -41,6 +42,14 @@ class ContestAdminForm(WagtailAdminModelForm):
             # Only the rolls of the officer's own collectivities: another's is not a valid choice.
             self.fields["roll"].queryset = scoped(VoterRoll.objects.all(), self.for_user, ROLL_PERMISSIONS, site="site")
 
+    def _post_clean(self):
+        super()._post_clean()
+        # The instance holds the form's values only now; a vote outside its issuer's territory is refused here.
+        if "area" in self.fields and not self.errors:
+            refusal = areas.contest_area_refusal(self.instance)
+            if refusal:
+                self.add_error("area", refusal)
+
 
 class RollUploadForm(WagtailAdminModelForm):
     """A roll's name and CSV file; the file is required for a new roll, optional to rename one."""
@@ -50,6 +59,22 @@ class RollUploadForm(WagtailAdminModelForm):
         source_file = self.fields["source_file"]
         source_file.required = self.instance.pk is None
         source_file.validators.append(FileExtensionValidator(["csv", "txt"]))
+
+
+class CombineRollsForm(forms.Form):
+    """The new roll's name and the rolls (of the officer's own collectivities) it combines."""
+
+    name = forms.CharField(label=_("Name of the new roll"), max_length=200)
+    rolls = forms.ModelMultipleChoiceField(
+        label=_("Rolls to combine"), queryset=VoterRoll.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Imported rolls of your collectivities; their electors are copied into the new roll."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        rolls = scoped(VoterRoll.objects.filter(status=VoterRoll.Status.READY), user,
+                       ("voting.view_voterroll", "voting.change_voterroll"), site="site")
+        self.fields["rolls"].queryset = rolls.order_by("name")
 
 
 class VoterSearchForm(forms.Form):

@@ -19,7 +19,7 @@ from .. import tasks
 from ..exceptions import VotingError
 from ..phases import Phase, contest_phase
 from ..notify import tell_trustees
-from ..services import ceremony, counting, setup
+from ..services import by_commune, ceremony, counting, setup
 from .mixins import ContestPageMixin, ContestPermissionMixin
 from .paper import PaperDayMixin
 
@@ -199,10 +199,21 @@ class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
             trustees=trustees,
             decrypted=sum(trustee.partial_decryption is not None for trustee in trustees),
             turnout=counting.turnout(contest) if contest.is_sealed else None,
+            turnout_by_commune=self.turnout_by_commune(),
             **self.result_context(),
             events=contest.audit_events.select_related("actor")[: self.recent_events],
             **kwargs,
         )
+
+    def turnout_by_commune(self) -> list[dict]:
+        """Per commune, for a vote whose roll spans several (a single town's roll: nothing more to show)."""
+        if not self.contest.is_sealed:
+            return []
+        rows = by_commune.turnout_by_commune(self.contest)
+        if len(rows) < 2:
+            return []
+        names = by_commune.commune_names([row["commune"] for row in rows])
+        return [{**row, "name": names.get(row["commune"], row["commune"])} for row in rows]
 
     def result_context(self) -> dict:
         """The count, once there is one: rows per option (and blank), invalid paper ballots, proclamation."""
@@ -213,5 +224,6 @@ class ContestManageView(ContestPermissionMixin, ContestPageMixin, TemplateView):
         return {
             "result": result,
             "result_rows": counting.result_rows(self.contest),
+            "results_by_commune": by_commune.results_by_commune(self.contest),
             "paper_invalid": counting.merged_results(self.contest)["paper"]["invalid"],
         }

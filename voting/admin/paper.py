@@ -16,18 +16,41 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
+from common.scoping import has_perm
+
 from ..exceptions import VotingError
 from ..models import Contest, PaperResult, Participation, RollEntry
 from ..services import paper
+from ..stations import split_key
 from .forms import PaperResultForm, VoterSearchForm
 from .mixins import ContestPageMixin, ContestPermissionMixin
 
 
 class PaperDayMixin(ContestPermissionMixin):
-    """Paper day needs its own permission, and a contest that is sealed and has a roll."""
+    """Paper day needs its own permission, and a contest that is sealed and has a roll.
+
+    The issuing collectivity's officers run every station; a member town's officers (holding the
+    permission for their town's site) run their town's stations of a vote across towns, and see
+    no other (``paper.officer_communes``).
+    """
 
     permission_required = "voting.record_paper"
     contest_queryset = Contest.objects.exclude(sealed_at=None).exclude(roll=None)
+
+    @cached_property
+    def contest(self) -> Contest:
+        contest = get_object_or_404(self.contest_queryset, pk=self.kwargs["pk"])
+        if not (has_perm(self.request.user, "voting.record_paper", contest)
+                or paper.officer_communes(self.request.user, contest)):
+            raise Http404  # another collectivity's vote, with no station of theirs in it
+        return contest
+
+    @cached_property
+    def communes(self) -> set[str] | None:
+        return paper.officer_communes(self.request.user, self.contest)
+
+    def stations(self) -> list[str]:
+        return paper.stations(self.contest, self.communes)
 
 
 class PaperDayView(PaperDayMixin, ContestPageMixin, TemplateView):
@@ -38,7 +61,8 @@ class PaperDayView(PaperDayMixin, ContestPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         counted = set(PaperResult.objects.filter(contest=self.contest).values_list("polling_station", flat=True))
-        stations = [{"code": station, "counted": station in counted} for station in paper.stations(self.contest)]
+        stations = [{"code": station, "counted": station in counted, "commune": split_key(station)[0]}
+                    for station in self.stations()]
         return super().get_context_data(stations=stations, **kwargs)
 
 
@@ -47,7 +71,7 @@ class StationMixin(PaperDayMixin):
 
     @cached_property
     def station(self) -> str:
-        if self.kwargs["station"] not in paper.stations(self.contest):
+        if self.kwargs["station"] not in self.stations():
             raise Http404
         return self.kwargs["station"]
 
@@ -131,7 +155,7 @@ class PaperVoterView(PaperDayMixin, View):
                 % {"name": f"{entry.family_name} {entry.given_names}"},
             )
         search = urlencode({"family_name": request.POST.get("family_name", "")})
-        return redirect(f"{self.contest_url('paper_station', entry.polling_station)}?{search}")
+        return redirect(f"{self.contest_url('paper_station', paper.entry_station(entry, self.contest))}?{search}")
 
 
 class PaperListView(StationPageMixin, TemplateView):

@@ -9,22 +9,31 @@ it or upload a new file (a new import).
 
 from functools import partial
 
+from django.contrib import messages
 from django.db import transaction
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.views import generic
+from wagtail.admin.widgets import HeaderButton
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Site
 from wagtail.permissions import register_permission_policy
 
 from common.admin_views import ScopedObjectMixin
-from common.scoping import SiteScopedPolicy
+from common.scoping import SitePermissionRequiredMixin, SiteScopedPolicy
 
-from ..exceptions import ContestFrozen
+from ..exceptions import ContestFrozen, RollImportError
 from ..models import VoterRoll
 from ..services import roll as roll_service
-from .forms import RollUploadForm
+from ..services import roll_combine
+from .forms import CombineRollsForm, RollUploadForm
 
 
 class ImportOnUploadMixin:
@@ -45,6 +54,11 @@ register_permission_policy(VoterRoll, SiteScopedPolicy(VoterRoll, site="site"))
 
 
 class RollIndexView(generic.IndexView):
+    @cached_property
+    def header_buttons(self):
+        combine = HeaderButton(_("Combine rolls"), url=reverse("voting_rolls:combine"), icon_name="list-ul")
+        return [*super().header_buttons, combine]
+
     def get_base_queryset(self):
         return super().get_base_queryset() & self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["view", "change", "add"])
@@ -85,6 +99,36 @@ class RollEditView(ScopedObjectMixin, ImportOnUploadMixin, generic.EditView):
         )
 
 
+class CombineRollsView(SitePermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    """Combine towns' rolls into a new roll of the site the officer works on (all or nothing)."""
+
+    permission_required = "voting.add_voterroll"
+    template_name = "voting/admin/roll_combine.html"
+    form_class = CombineRollsForm
+    page_title = _("Combine electoral rolls")
+    header_icon = "list-ul"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items,
+                {"url": reverse("voting_rolls:index"), "label": capfirst(VoterRoll._meta.verbose_name_plural)},
+                {"url": "", "label": self.get_page_title()}]
+
+    def form_valid(self, form):
+        try:
+            combined = roll_combine.combine_rolls(
+                sources=form.cleaned_data["rolls"], name=form.cleaned_data["name"],
+                site=Site.find_for_request(self.request), actor=self.request.user)
+        except RollImportError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("Electoral roll “%(name)s” made of %(count)d electors.") % {
+            "name": combined.name, "count": combined.rows_total})
+        return redirect(reverse("voting_rolls:edit", args=[combined.pk]))
+
+
 class RollViewSet(ModelViewSet):
     """Electoral rolls, each imported all-or-nothing from the town's CSV extract."""
 
@@ -106,3 +150,6 @@ class RollViewSet(ModelViewSet):
         ],
         base_form_class=RollUploadForm,
     )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("combine/", CombineRollsView.as_view(), name="combine")]

@@ -79,7 +79,7 @@ class Ballot(models.Model):
 
     ``payload`` is the canonical JSON of the ciphertexts and proofs;
     ``tracker`` is its SHA-256 (the voter's receipt); ``entry_hash`` chains it
-    to the previous ballot: SHA-256(previous entry ‖ tracker). A ballot is
+    to the previous ballot: SHA-256(previous entry ‖ tracker ‖ group). A ballot is
     in the box from the moment it is cast; ``position`` and ``entry_hash``
     stay empty until the next batch appends it to the chain, seconds later
     (see ``voting.services.chaining``).
@@ -90,6 +90,9 @@ class Ballot(models.Model):
     position = models.PositiveIntegerField(null=True, blank=True)
     payload = models.TextField()
     tracker = models.CharField(max_length=64)
+    # Counted apart (voting.groups): the commune of the voter's roll entry, set when the ballot is
+    # cast and chained with it. Empty: no group (a single town's roll, verified residents).
+    group = models.CharField(max_length=10, blank=True, default="", db_column="ballot_group")  # GROUP: SQL keyword
     entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:

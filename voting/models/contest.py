@@ -61,6 +61,11 @@ class Contest(ClusterableModel):
         "voting.VoterRoll", verbose_name=_("electoral roll"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="contests",
     )
+    area = models.CharField(
+        _("territory (official code)"), max_length=9, blank=True,
+        help_text=_("The territory the vote is for: its INSEE code (département, commune) or SIREN "
+                    "(intercommunality). Empty: the whole territory of the collectivity issuing it."),
+    )
     polling_stations = models.JSONField(
         _("polling stations"), default=list, blank=True,
         help_text=_("Only voters of these polling stations may vote (empty: the whole roll)."),
@@ -94,6 +99,11 @@ class Contest(ClusterableModel):
     ballot_count = models.PositiveIntegerField(default=0, editable=False)
     head_hash = models.CharField(max_length=64, blank=True, editable=False)
     encrypted_sums = models.JSONField(null=True, blank=True, editable=False)
+    # The same running sums per ballot group (voting.groups): {group: {"ballots": n, "sums": [...]}}.
+    group_sums = models.JSONField(null=True, blank=True, editable=False)
+    # Fixed when the box closes, before any decryption: the groups counted apart, small ones merged
+    # ([{"name", "communes", "ballots", "sums"}]; empty: counted as a whole).
+    tally_groups = models.JSONField(null=True, blank=True, editable=False)
     # Set once, after the close, when the last ballots are chained: nothing enters the box after it.
     box_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -17,6 +17,8 @@ class Result(models.Model):
     online_blank = models.PositiveIntegerField(default=0)
     online_ballots = models.PositiveIntegerField(default=0)
     decryption = models.JSONField(default=dict)  # sums, factors and trustees, for verification
+    # Per group of ballots (voting.groups): [{"name", "communes", "ballots", "counts", "blank"}]; [] as a whole.
+    groups = models.JSONField(default=list, blank=True)
     # Equal shares only: each shuffled ballot's approved option ids, and the rule's outcome
     # (voting.mixnet.outcome_to_dict); null otherwise.
     approvals = models.JSONField(null=True, blank=True)

@@ -61,6 +61,8 @@ class RollEntry(models.Model):
     names as matching compares them (``voting.normalize.name_key``: no accents,
     case, ligatures or separators). ``birthplace_code`` is the INSEE code of
     the commune of birth, when the extract has it: it tells homonyms apart.
+    ``commune`` is the INSEE code of the commune the elector votes in: polling
+    stations are numbered per commune, so a station is (commune, station).
     """
 
     roll = models.ForeignKey(VoterRoll, on_delete=models.CASCADE, related_name="entries")
@@ -69,6 +71,9 @@ class RollEntry(models.Model):
     given_names = models.CharField(_("given names"), max_length=200)
     birth_date = models.DateField(_("birth date"))
     birthplace_code = models.CharField(_("birthplace (INSEE code)"), max_length=10, blank=True)
+    # The commune the elector is registered in (INSEE code), when the roll spans several: a
+    # département's or an intercommunality's roll. Empty on a single town's roll.
+    commune = models.CharField(_("commune (INSEE code)"), max_length=5, blank=True)
     polling_station = models.CharField(_("polling station"), max_length=20)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -83,6 +88,8 @@ class RollEntry(models.Model):
         indexes = [
             models.Index(fields=["roll", "match_name", "birth_date"], name="voting_roll_match_idx"),
             models.Index(fields=["roll", "usage_match_name", "birth_date"], name="voting_roll_usage_match_idx"),
+            # Turnout and electorate per town: an index-only count per (roll, commune).
+            models.Index(fields=["roll", "commune", "polling_station"], name="voting_roll_commune_idx"),
         ]
 
     def __str__(self):

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from ..exceptions import AlreadyVoted, AuditedBallotCast, EmailNotConfirmed, InvalidChoice, VoteNotOpen
 from ..locks import BOX_OPEN_LOCK_SQL, hold_box_open
-from ..models import AuditedBallot, Ballot, Contest, Participation, Voter
+from ..models import AuditedBallot, Ballot, Contest, Participation, RollEntry, Voter
 
 _REPLAYED_CONSTRAINT = "voting_ballot_unique_tracker"
 """``Ballot.Meta``'s unique (contest, tracker): the only violation that is not a second vote."""
@@ -88,9 +88,9 @@ class _Replayed(Exception):
 
 def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now, email_of) -> bool:
     params = {
-        **_ballot_values(contest_id, payload, tracker, now, email_of),
+        **_ballot_values(contest_id, payload, tracker, now, email_of, voter.roll_entry_id),
         "participation_id": uuid.uuid4(), "channel": Participation.Channel.ONLINE,
-        "voter_id": voter.pk, "user": voter.user_id, "roll_entry": voter.roll_entry_id, "new_voter": voter._state.adding,
+        "voter_id": voter.pk, "user": voter.user_id, "new_voter": voter._state.adding,
     }
     # In autocommit PostgreSQL runs the statements of one query as one transaction; inside
     # a transaction (a caller's, or a test's), a savepoint keeps a refusal from aborting it.
@@ -134,7 +134,7 @@ def _write_step_by_step(*, contest_id, voter, payload, tracker, now, email_of) -
         hold_box_open(contest_id)
         try:
             cursor.execute(_ballot_if_open_sql(email_of is not None),
-                           _ballot_values(contest_id, payload, tracker, now, email_of))
+                           _ballot_values(contest_id, payload, tracker, now, email_of, voter.roll_entry_id))
         except IntegrityError:
             raise _Replayed() from None
         if cursor.rowcount != 1:
@@ -162,10 +162,12 @@ def _insert(cursor, instance) -> None:
 def _ballot_if_open_sql(check_email: bool) -> str:
     """The ballot's INSERT, which inserts nothing unless the box is open at ``now``, the ballot
     was never audited and, with ``check_email``, the voter's e-mail is confirmed: both writers send it."""
-    ballot, contest, audited = Ballot._meta, Contest._meta, AuditedBallot._meta
+    ballot, contest, audited, entry = Ballot._meta, Contest._meta, AuditedBallot._meta, RollEntry._meta
+    # The ballot's group is its voter's commune on the roll (voting.groups), read by the same statement.
+    group = f"COALESCE((SELECT commune FROM {entry.db_table} WHERE id = %(roll_entry)s), '')"
     sql = (
-        f"INSERT INTO {ballot.db_table} (id, contest_id, payload, tracker, entry_hash) "
-        f"SELECT %(ballot_id)s, id, %(payload)s, %(tracker)s, '' FROM {contest.db_table} "
+        f"INSERT INTO {ballot.db_table} (id, contest_id, payload, tracker, entry_hash, ballot_group) "
+        f"SELECT %(ballot_id)s, id, %(payload)s, %(tracker)s, '', {group} FROM {contest.db_table} "
         "WHERE id = %(contest)s AND box_closed_at IS NULL AND opens_at <= %(now)s AND closes_at > %(now)s "
         f"AND NOT EXISTS (SELECT 1 FROM {audited.db_table} WHERE contest_id = %(contest)s AND tracker = %(tracker)s)"
     )
@@ -182,10 +184,10 @@ def _confirmed_email_model():
     return EmailAddress
 
 
-def _ballot_values(contest_id: int, payload: str, tracker: str, now, email_of=None) -> dict:
+def _ballot_values(contest_id: int, payload: str, tracker: str, now, email_of=None, roll_entry=None) -> dict:
     """Its parameters, in the database's own types (a UUID is text on SQLite, a date-time too)."""
     return {
         "ballot_id": Ballot._meta.pk.get_db_prep_value(uuid.uuid4(), connection),
-        "contest": contest_id, "payload": payload, "tracker": tracker, "email_of": email_of,
+        "contest": contest_id, "payload": payload, "tracker": tracker, "email_of": email_of, "roll_entry": roll_entry,
         "now": Contest._meta.get_field("opens_at").get_db_prep_value(now, connection),
     }

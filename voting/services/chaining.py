@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import crypto
+from .. import crypto, groups
 from ..exceptions import NotReady
 from ..locks import hold_box_exclusively
 from ..manifest import ballot_shape
@@ -40,7 +40,7 @@ BATCH_SIZE = 2000
 CHAIN_DELAY = 1.0
 """Seconds between a ballot's arrival and the chaining run that takes it (and those cast meanwhile)."""
 
-_BOX_FIELDS = ("pk", "manifest", "ballot_count", "head_hash", "encrypted_sums")
+_BOX_FIELDS = ("pk", "manifest", "ballot_count", "head_hash", "encrypted_sums", "group_sums")
 
 
 def _queued_key(contest_id: int) -> str:
@@ -101,27 +101,42 @@ def _append_batch(contest_id: int) -> int:
     rows = list(
         Ballot.objects.filter(contest_id=contest_id, position__isnull=True)
         .order_by("tracker")
-        .values_list("pk", "tracker", "payload")[:BATCH_SIZE]
+        .values_list("pk", "tracker", "payload", "group")[:BATCH_SIZE]
     )
     if not rows:
         return 0
     n_slots = ballot_shape(contest.manifest).n_slots
-    added = crypto.sum_encoded((json.loads(payload)["ciphertexts"] for _pk, _tracker, payload in rows), n_slots)
-    if contest.encrypted_sums:
-        sums = [crypto.Ciphertext.from_dict(c, allow_identity=True) + new
-                for c, new in zip(contest.encrypted_sums, added, strict=True)]
-    else:
-        sums = list(added)
+    by_group: dict[str, list[str]] = {}
+    for _pk, _tracker, payload, group in rows:
+        by_group.setdefault(group, []).append(payload)
+    # Each ballot is added once, into its group's sums; the overall sums add the few group sums.
+    group_sums = dict(contest.group_sums or {})
+    added = None
+    for group, payloads in by_group.items():
+        batch = crypto.sum_encoded((json.loads(payload)["ciphertexts"] for payload in payloads), n_slots)
+        added = batch if added is None else [a + b for a, b in zip(added, batch, strict=True)]
+        previous = group_sums.get(group)
+        group_total = _add(previous["sums"] if previous else None, batch)
+        group_sums[group] = {"ballots": (previous["ballots"] if previous else 0) + len(payloads),
+                             "sums": [c.to_dict() for c in group_total]}
+    sums = _add(contest.encrypted_sums, added)
     position, head, chained = contest.ballot_count, contest.head_hash, []
-    for pk, tracker, _payload in rows:
+    for pk, tracker, _payload, group in rows:
         position += 1
-        head = crypto.entry_hash(head, tracker)
+        head = crypto.entry_hash(head, tracker, group)
         chained.append(Ballot(pk=pk, position=position, entry_hash=head))
     _write_chain_entries(chained)
     Contest.objects.filter(pk=contest_id).update(
-        ballot_count=position, head_hash=head, encrypted_sums=[c.to_dict() for c in sums]
+        ballot_count=position, head_hash=head, encrypted_sums=[c.to_dict() for c in sums],
+        group_sums=group_sums,
     )
     return len(rows)
+
+
+def _add(stored: list[dict] | None, added: list) -> list:
+    if not stored:
+        return list(added)
+    return [crypto.Ciphertext.from_dict(c, allow_identity=True) + new for c, new in zip(stored, added, strict=True)]
 
 
 def _write_chain_entries(ballots: list[Ballot]) -> None:
@@ -141,6 +156,19 @@ def _write_chain_entries(ballots: list[Ballot]) -> None:
             "WHERE ballot.id = entry.id",
             [[b.pk for b in ballots], [b.position for b in ballots], [b.entry_hash for b in ballots]],
         )
+
+
+def tally_groups(group_sums: dict | None) -> list[dict]:
+    """The groups counted apart (``voting.groups.layout``), each with its encrypted sums."""
+    group_sums = group_sums or {}
+    merged = []
+    for group in groups.layout({name: data["ballots"] for name, data in group_sums.items()}):
+        total = None
+        for name in group["communes"]:
+            part = [crypto.Ciphertext.from_dict(c, allow_identity=True) for c in group_sums[name]["sums"]]
+            total = part if total is None else [a + b for a, b in zip(total, part, strict=True)]
+        merged.append({**group, "sums": [c.to_dict() for c in total]})
+    return merged
 
 
 def waiting_ballots(contest: Contest) -> int:
@@ -173,7 +201,9 @@ def close_box(*, contest: Contest, now=None) -> Contest:
             raise NotReady(_("The ballot box closes only once the vote is over."))
         while _append_batch(locked.pk) == BATCH_SIZE:
             pass
-        Contest.objects.filter(pk=locked.pk).update(box_closed_at=now)
+        locked.refresh_from_db(fields=["group_sums"])
+        # Which groups are decrypted apart is fixed now, from ballot counts alone, before any decryption.
+        Contest.objects.filter(pk=locked.pk).update(box_closed_at=now, tally_groups=tally_groups(locked.group_sums))
         locked.refresh_from_db()
         log(contest=locked, action="box_closed", ballots=locked.ballot_count, head=locked.head_hash)
     return locked

@@ -24,6 +24,7 @@ from ..models import Contest, PaperResult, Participation, Result, Trustee
 from ..phases import Phase, contest_phase
 from .audit import log
 from . import mixing
+from ..stations import entries_q
 from .chaining import close_box
 
 
@@ -34,6 +35,18 @@ def encrypted_sums(contest: Contest) -> list["crypto.Ciphertext"]:
         identity = crypto.Ciphertext(crypto.group.IDENTITY, crypto.group.IDENTITY)
         return [identity] * n_slots
     return [crypto.Ciphertext.from_dict(c, allow_identity=True) for c in contest.encrypted_sums]
+
+
+def decryption_ciphertexts(contest: Contest) -> list["crypto.Ciphertext"]:
+    """What the trustees decrypt: the overall sums, then each group's (``contest.tally_groups``), in order.
+
+    Per-group sums give results per commune; the verifier checks they add up
+    to the overall sums, so the overall result is the sum of the groups'.
+    """
+    ciphertexts = encrypted_sums(contest)
+    for group in contest.tally_groups or ():
+        ciphertexts += [crypto.Ciphertext.from_dict(c, allow_identity=True) for c in group["sums"]]
+    return ciphertexts
 
 
 def decryption_due(trustee: Trustee, now=None) -> bool:
@@ -63,7 +76,7 @@ def decryption_task(*, trustee: Trustee, now=None) -> dict | None:
         "polynomials": [p.to_dict() for p in ceremony.polynomials],
         "manifest_hash": contest.manifest_hash,
         "public_key": contest.public_key,
-        "encrypted_sums": [c.to_dict() for c in encrypted_sums(contest)],
+        "encrypted_sums": [c.to_dict() for c in decryption_ciphertexts(contest)],
     }
     if mixing.counts_by_equal_shares(contest):
         # Equal shares: the device also decrypts each shuffled ballot, after checking the shuffle.
@@ -93,7 +106,7 @@ def submit_partial_decryption(*, trustee: Trustee, user, answer: dict, now=None)
             partial = crypto.PartialDecryption.from_dict(answer["partial_decryption"])
             public = crypto.ThresholdPublicKey.from_dict(contest.public_key)
             valid = partial.trustee == trustee.index and crypto.verify_partial_decryption(
-                partial, public, encrypted_sums(contest), contest.manifest_hash
+                partial, public, decryption_ciphertexts(contest), contest.manifest_hash
             )
         except (DecodeError, KeyError, TypeError, ValueError):
             valid = False
@@ -146,16 +159,28 @@ def count_contest(*, contest: Contest, now=None) -> Result:
             crypto.PartialDecryption.from_dict(t.partial_decryption)
             for t in contest.trustees.exclude(partial_decryption=None).order_by("index")
         ]
-        sums = encrypted_sums(contest)
+        sums = decryption_ciphertexts(contest)
         tally = crypto.decrypt_tally(public, sums, partials, contest.manifest_hash, max(contest.ballot_count, 1))
         shape = ballot_shape(contest.manifest)
         options = contest.manifest["options"]
+
+        def figures(counts) -> dict:
+            return {"counts": {str(o["id"]): counts[i] for i, o in enumerate(options)},
+                    "blank": counts[shape.n_options] if shape.blank else 0}
+
+        overall = figures(tally.counts[: shape.n_slots])
+        groups = []
+        for number, group in enumerate(contest.tally_groups or (), start=1):
+            counts = tally.counts[number * shape.n_slots: (number + 1) * shape.n_slots]
+            groups.append({"name": group["name"], "communes": group["communes"], "ballots": group["ballots"],
+                           **figures(counts)})
         result = Result.objects.create(
             contest=contest,
-            online_counts={str(o["id"]): tally.counts[i] for i, o in enumerate(options)},
-            online_blank=tally.counts[shape.n_options] if shape.blank else 0,
+            online_counts=overall["counts"],
+            online_blank=overall["blank"],
             online_ballots=contest.ballot_count,
             decryption=tally.to_dict(),
+            groups=groups,
         )
         if mixing.counts_by_equal_shares(contest):
             result.approvals, result.outcome = mixing.count_mix(contest)
@@ -166,15 +191,17 @@ def count_contest(*, contest: Contest, now=None) -> Result:
 
 def verify_box_chain(contest: Contest) -> None:
     """Raise if the stored ballots do not rebuild the chain up to the recorded head."""
-    rows = contest.ballots.order_by("position").values_list("position", "tracker", "entry_hash")
-    positions, trackers, entries = [], [], []
-    for position, tracker, entry in rows.iterator(chunk_size=10_000):
+    rows = contest.ballots.order_by("position").values_list("position", "tracker", "entry_hash", "group")
+    positions, trackers, entries, groups = [], [], [], []
+    for position, tracker, entry, group in rows.iterator(chunk_size=10_000):
         positions.append(position)
         trackers.append(tracker)
         entries.append(entry)
+        groups.append(group)
     if positions != list(range(1, len(positions) + 1)) or len(positions) != contest.ballot_count:
         raise VotingError(_("The ballot box is inconsistent: a ballot is missing or duplicated."))
-    broken = crypto.verify_chain(crypto.genesis_hash(contest.manifest_hash), trackers, entries, head=contest.head_hash)
+    broken = crypto.verify_chain(crypto.genesis_hash(contest.manifest_hash), trackers, entries,
+                                 head=contest.head_hash, groups=groups)
     if broken is not None:
         raise VotingError(_("The ballot box fails verification at ballot %(position)d.") % {"position": broken + 1})
 
@@ -203,7 +230,7 @@ def turnout(contest: Contest) -> dict:
     paper = Participation.objects.filter(contest=contest, channel=Participation.Channel.PAPER).count()
     electorate = contest.roll.entries.count() if contest.roll_id else None
     if electorate is not None and contest.polling_stations:
-        electorate = contest.roll.entries.filter(polling_station__in=contest.polling_stations).count()
+        electorate = contest.roll.entries.filter(entries_q(contest.polling_stations)).count()
     total = online + paper
     return {
         "online": online,

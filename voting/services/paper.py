@@ -8,11 +8,15 @@ same one-participation rule applies) and each station's count.
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from common.scoping import has_perm
+
 from ..exceptions import AlreadyVoted, InvalidChoice, NotEligible, NotReady
 from ..manifest import ballot_shape
 from ..models import Contest, PaperResult, Participation, RollEntry, Voter
 from ..normalize import code_key, name_key
 from ..phases import Phase, contest_phase
+from ..stations import entries_q, split_key, station_key
+from .areas import paper_communes
 from .audit import log
 from .mixing import counts_by_equal_shares
 
@@ -20,10 +24,11 @@ from .mixing import counts_by_equal_shares
 def station_entries(contest: Contest, station: str, family_name: str = ""):
     """The station's roll, each entry annotated with its channel if it has voted.
 
-    ``family_name`` narrows it to the names starting so (accents and case
-    ignored), as an officer looks a voter up at the polling station.
+    ``station`` is a station key (``voting.stations``). ``family_name`` narrows
+    it to the names starting so (accents and case ignored), as an officer looks
+    a voter up at the polling station.
     """
-    entries = RollEntry.objects.filter(roll=contest.roll, polling_station=code_key(station)).order_by(
+    entries = RollEntry.objects.filter(entries_q([station]), roll=contest.roll).order_by(
         "family_name", "given_names", "birth_date"
     )
     if family_name:
@@ -38,12 +43,38 @@ def station_entries(contest: Contest, station: str, family_name: str = ""):
         yield entry
 
 
-def stations(contest: Contest) -> list[str]:
+def stations(contest: Contest, communes: set[str] | None = None) -> list[str]:
+    """The vote's station keys (``"49050-001"``, or ``"001"`` on a single town's roll), in commune order.
+
+    ``communes``: only theirs (a town's officers, see :func:`officer_communes`).
+    """
     if contest.polling_stations:
-        return sorted(code_key(s) for s in contest.polling_stations)
-    return list(
-        RollEntry.objects.filter(roll=contest.roll).values_list("polling_station", flat=True).distinct().order_by("polling_station")
-    )
+        keys = sorted(code_key(s) for s in contest.polling_stations)
+    else:
+        pairs = RollEntry.objects.filter(roll=contest.roll).order_by("commune", "polling_station").values_list(
+            "commune", "polling_station").distinct()
+        keys = [station_key(commune, station) for commune, station in pairs]
+    if communes is not None:
+        keys = [key for key in keys if split_key(key)[0] in communes]
+    return keys
+
+
+def officer_communes(user, contest: Contest) -> set[str] | None:
+    """Whose stations ``user`` runs on paper day: None for every station (the issuing collectivity's
+    officers, or a vote that is no territory's), else the communes a territories app grants them (a
+    member town's officers: their town's)."""
+    if has_perm(user, "voting.record_paper", contest):
+        return None
+    return paper_communes(user, contest)
+
+
+def assert_station_officer(user, contest: Contest, commune: str) -> None:
+    """Refuse an officer a station of a commune that is not theirs (NotEligible), nothing written."""
+    if user is None:  # the demo and scripts act as the system
+        return
+    allowed = officer_communes(user, contest)
+    if allowed is not None and commune not in allowed:
+        raise NotEligible(_("You record the paper votes of your own commune's polling stations only."))
 
 
 def assert_paper_day(contest: Contest) -> None:
@@ -56,9 +87,11 @@ def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Par
     """Mark a roll entry as having voted on paper; refused if they voted online (or already on paper)."""
     assert_paper_day(contest)
     if roll_entry.roll_id != contest.roll_id or (
-        contest.polling_stations and roll_entry.polling_station not in stations(contest)
+        contest.polling_stations
+        and not RollEntry.objects.filter(entries_q(contest.polling_stations), pk=roll_entry.pk).exists()
     ):
         raise NotEligible(_("This person is not on this vote's roll."))
+    assert_station_officer(actor, contest, roll_entry.commune)
     try:
         with transaction.atomic():
             voter, _created = Voter.objects.get_or_create(contest=contest, roll_entry=roll_entry)
@@ -67,8 +100,16 @@ def record_paper_voter(*, contest: Contest, roll_entry: RollEntry, actor) -> Par
         existing = Participation.objects.filter(contest=contest, voter__roll_entry=roll_entry).first()
         how = existing.get_channel_display() if existing else ""
         raise AlreadyVoted(_("This person has already voted (%(channel)s).") % {"channel": how}) from None
-    log(contest=contest, action="paper_voter", actor=actor, station=roll_entry.polling_station)
+    log(contest=contest, action="paper_voter", actor=actor, station=entry_station(roll_entry))
     return participation
+
+
+def entry_station(entry: RollEntry, contest: Contest | None = None) -> str:
+    """The key of the station an entry votes at (as ``contest`` lists its stations, if given)."""
+    key = station_key(entry.commune, entry.polling_station)
+    if contest is not None and key not in stations(contest):
+        return entry.polling_station  # the vote names its stations by number only
+    return key
 
 
 def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: int, invalid: int, actor) -> PaperResult:
@@ -81,6 +122,7 @@ def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: 
     station = code_key(station)
     if station not in stations(contest):
         raise InvalidChoice(_("Unknown polling station for this vote."))
+    assert_station_officer(actor, contest, split_key(station)[0])
     option_ids = {str(option["id"]) for option in contest.manifest["options"]}
     clean = {}
     for key, value in counts.items():
@@ -91,9 +133,9 @@ def record_paper_result(*, contest: Contest, station: str, counts: dict, blank: 
         clean[str(key)] = int(value)
     if blank < 0 or invalid < 0:
         raise InvalidChoice(_("Counts cannot be negative."))
-    registered = RollEntry.objects.filter(roll=contest.roll, polling_station=station).count()
+    registered = RollEntry.objects.filter(entries_q([station]), roll=contest.roll).count()
     voted_online = Participation.objects.filter(
-        contest=contest, channel=Participation.Channel.ONLINE, voter__roll_entry__polling_station=station
+        entries_q([station], "voter__roll_entry__"), contest=contest, channel=Participation.Channel.ONLINE,
     ).count()
     ballots = sum(clean.values()) + blank + invalid
     if contest.rule != Contest.Rule.SINGLE:

@@ -15,13 +15,13 @@ from .mixing import counts_by_equal_shares
 def build_record(contest: Contest) -> dict:
     """Everything needed to re-check the box and recount, for a proclaimed contest."""
     ballots = [
-        {"position": position, "ballot": json.loads(payload), "tracker": tracker, "entry_hash": entry}
-        for position, payload, tracker, entry in contest.ballots.order_by("position")
-        .values_list("position", "payload", "tracker", "entry_hash")
+        {"position": position, "ballot": json.loads(payload), "tracker": tracker, "group": group, "entry_hash": entry}
+        for position, payload, tracker, group, entry in contest.ballots.order_by("position")
+        .values_list("position", "payload", "tracker", "group", "entry_hash")
         .iterator(chunk_size=5000)
     ]
     return {
-        "format": "parvis-record/3",
+        "format": "parvis-record/4",
         "manifest": contest.manifest,
         "manifest_hash": contest.manifest_hash,
         "ballots": ballots,
@@ -38,7 +38,20 @@ def build_record(contest: Contest) -> dict:
             .values_list("tracker", "payload", "choices", "nonces")
         ],
         "equal_shares": equal_shares_record(contest),
+        "groups": groups_record(contest),
     }
+
+
+def groups_record(contest: Contest) -> list[dict]:
+    """The groups counted apart (``voting.groups``): their communes, ballots, encrypted sums and decrypted counts."""
+    result = Result.objects.get(contest=contest)
+    decrypted = {group["name"]: group for group in result.groups}
+    return [
+        {"name": group["name"], "communes": group["communes"], "ballots": group["ballots"],
+         "encrypted_sums": group["sums"], "counts": decrypted[group["name"]]["counts"],
+         "blank": decrypted[group["name"]]["blank"]}
+        for group in contest.tally_groups or ()
+    ]
 
 
 def equal_shares_record(contest: Contest) -> dict | None:

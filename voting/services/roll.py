@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ..exceptions import ContestFrozen, RollImportError
 from ..models import RollEntry, VoterRoll
 from ..normalize import code_key, match_key, name_key
+from . import areas
 from .roll_file import RowError, read_rows
 from .roll_matching import prove_roll_membership  # noqa: F401  (its historical home; callers import it from here)
 
@@ -36,6 +37,7 @@ def _entry(roll: VoterRoll, fields: dict) -> RollEntry:
         town=fields.get("town", ""),
         usage_name=fields.get("usage_name", ""),
         birthplace_code=code_key(fields.get("birthplace_code", "")),
+        commune=fields.get("commune", ""),
         match_name=name_key(fields["family_name"]),
         usage_match_name=name_key(fields.get("usage_name", "")),
     )
@@ -48,6 +50,8 @@ def _fingerprint_line(fields: dict) -> bytes:
              code_key(fields["polling_station"])]
     if fields.get("usage_name") or fields.get("birthplace_code"):
         parts += [match_key(fields.get("usage_name", "")), code_key(fields.get("birthplace_code", ""))]
+    if fields.get("commune"):
+        parts.append(fields["commune"])
     return "\x1f".join(parts).encode() + b"\n"
 
 
@@ -86,6 +90,7 @@ def import_roll(*, roll: VoterRoll) -> VoterRoll:
     error_count = 0
     digest = hashlib.sha256()
     rows = 0
+    communes: dict[str, list[int]] = {}
     try:
         with roll.source_file.open("rb") as raw:
             for line, fields in read_rows(raw):
@@ -96,6 +101,7 @@ def import_roll(*, roll: VoterRoll) -> VoterRoll:
                     continue
                 rows += 1
                 digest.update(_fingerprint_line(fields))
+                areas.note_commune(communes, fields.get("commune", ""), line)
     except RollImportError as error:
         return _failed(roll, [{"line": 1, "message": str(error.message)}])
     except (csv.Error, OSError) as error:
@@ -106,6 +112,9 @@ def import_roll(*, roll: VoterRoll) -> VoterRoll:
         return _failed(roll, errors)
     if rows == 0:
         return _failed(roll, [{"line": 2, "message": _("The file has no voter.")}])
+    refusal = areas.roll_communes_refusal(roll, communes)
+    if refusal:
+        return _failed(roll, [{"line": 0, "message": str(refusal)}])
 
     VoterRoll.objects.filter(pk=roll.pk).update(rows_total=rows)
     with transaction.atomic():

@@ -12,6 +12,7 @@ names recognised for each field; the admin's upload page shows them
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -34,7 +35,15 @@ COLUMNS = {
                         "numero du bureau de vote", "n bureau", "polling station", "station"},
     "postcode": {"code postal", "cp", "postcode", "postal code", "zip"},
     "address": {"adresse", "adresse postale", "address"},
+    # The postal address's commune; REU extracts also name the list's commune ("Libellé de la commune"),
+    # which the code below gives.
     "town": {"commune", "ville", "localite", "town", "city"},
+    # INSEE's code of the commune the elector votes in: REU extracts ("Code de la commune"), INSEE's
+    # own files ("DEPCOM", "COM", "CODGEO") and the open data of the REU ("code_commune_ref").
+    "commune": {"code commune", "code de la commune", "code insee", "code insee commune", "code insee de la commune",
+                "code commune insee", "code commune ref", "code commune de rattachement", "commune code",
+                "insee commune", "depcom", "com", "codgeo", "code geo", "insee", "insee code", "commune insee code",
+                "commune insee"},
     "birthplace_code": {"code commune de naissance", "code de la commune de naissance", "code commune naissance",
                         "code lieu de naissance", "code insee de naissance", "code insee naissance", "birthplace code"},
 }
@@ -52,9 +61,12 @@ LABELS = {
     "family_name": "Nom de naissance", "usage_name": "Nom d'usage", "given_names": "Prénoms",
     "birth_date": "Date de naissance", "polling_station": "Bureau de vote", "postcode": "Code postal",
     "address": "Adresse", "town": "Commune", "birthplace_code": "Code commune de naissance",
+    "commune": "Code de la commune",
 }
 LIMITS = {"family_name": 150, "usage_name": 150, "given_names": 200, "polling_station": 20, "postcode": 10,
-          "address": 300, "town": 100, "birthplace_code": 10}
+          "address": 300, "town": 100, "birthplace_code": 10, "commune": 5}
+# An INSEE commune code: five characters, Corsica's with 2A/2B (its validity is the territories' business).
+COMMUNE_CODE = re.compile(r"^\d[\dAB]\d{3}$")
 
 # Bytes 0x80-0x9F are control characters in Latin-1, which no roll contains, and letters or
 # punctuation in Windows-1252 (œ 0x9C, Œ 0x8C, ’ 0x92, … 0x85): their presence tells the two apart.
@@ -125,9 +137,15 @@ def _check(line: int, fields: dict, today: date) -> RowError | None:
         return RowError(line, _("Invalid birth date “%(value)s” (expected DD/MM/YYYY).") % {"value": fields["birth_date"]})
     if not date(1900, 1, 1) <= fields["birth_date"] <= today:
         return RowError(line, _("Birth date out of range: %(value)s.") % {"value": fields["birth_date"]})
+    if fields.get("commune"):
+        fields["commune"] = "".join(fields["commune"].split()).upper()
     too_long = [LABELS[field] for field, limit in LIMITS.items() if len(fields.get(field, "")) > limit]
     if too_long:
         return RowError(line, _("Value too long in: %(fields)s.") % {"fields": ", ".join(too_long)})
+    if fields.get("commune"):
+        if not COMMUNE_CODE.match(fields["commune"]):
+            return RowError(line, _("“%(value)s” is not an INSEE commune code (five characters, e.g. 49007; a "
+                                    "spreadsheet may have dropped a leading zero).") % {"value": fields["commune"]})
     return None
 
 

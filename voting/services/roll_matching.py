@@ -29,6 +29,7 @@ from wagtail import hooks
 from ..exceptions import NotEligible, RollMatchFailed, TooManyAttempts
 from ..models import Contest, RollEntry, Voter
 from ..normalize import code_key, given_names_key, name_key, station_key
+from ..stations import entries_q
 
 MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW = 15 * 60
@@ -107,7 +108,7 @@ def contest_entries(contest: Contest):
     """The roll entries that may vote in this contest: its roll, narrowed to its polling stations if it has some."""
     entries = RollEntry.objects.filter(roll=contest.roll)
     if contest.polling_stations:
-        entries = entries.filter(polling_station__in=[code_key(s) for s in contest.polling_stations])
+        entries = entries.filter(entries_q(contest.polling_stations))
     return entries
 
 

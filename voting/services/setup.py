@@ -12,6 +12,7 @@ from ..exceptions import ContestFrozen, NotReady
 from ..manifest import FORMAT
 from ..models import Contest, Trustee, VoterRoll
 from ..phases import Phase, contest_phase
+from . import areas
 from .audit import log
 
 
@@ -37,6 +38,9 @@ def check_ready_to_seal(contest: Contest) -> None:
         contest.roll is None or contest.roll.status != VoterRoll.Status.READY
     ):
         problems.append(_("import the electoral roll"))
+    refusal = areas.contest_area_refusal(contest)
+    if refusal:
+        problems.append(refusal)
     if not contest.opens_at < contest.closes_at <= contest.proclaims_at:
         problems.append(_("set dates in order: opening, closing, proclamation"))
     if problems:
