@@ -37,9 +37,14 @@ def register_budget_menu():
 
 @hooks.register(PARTICIPATIONS_HOOK)
 def open_budget_participations(council, *, now):
-    """Budget editions are town-wide: every council lists those open for ideas or for the vote."""
+    """Budget editions are town-wide: every council lists its collectivity's editions open for ideas or the vote.
+
+    A council of no site (an installation from before territories) lists every edition.
+    """
+    site = council.get_site()
+    budgets = services.open_on_sites([site], now=now) if site else services.open_participations(now=now)
     items = []
-    for budget, phase in services.open_participations(now=now):
+    for budget, phase in budgets:
         if phase is Phase.IDEAS:
             items.append(Participation(title=budget.title, url=budget.url + "#proposer", kind=_("Call for ideas"),
                                        closes_at=budget.review_starts_at))

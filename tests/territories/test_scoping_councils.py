@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from accounts.models import AccreditedHelper
 from councils.models import Candidate, Council, CouncilPage, KitTemplate
+from councils.participations import current_participations
 from notices.models import Notice, StaffNotice
 from territories.models import StaffGroup
 
@@ -168,3 +169,10 @@ def test_a_votes_section_opens_to_its_own_collectivitys_officers_only(platform, 
     granted = set(GroupPagePermission.objects.filter(group=officers_a).values_list("page_id", flat=True))
     assert granted == {ours.votes_index.pk}
     assert not GroupPagePermission.objects.filter(group=platform.a.staff_groups.get(role=Role.MODERATOR).group).exists()
+
+
+def test_a_council_lists_its_own_collectivitys_budgets_never_anothers(ours, theirs):
+    ours.budget, theirs.budget  # both open for ideas
+    titles = [item.title for item in current_participations(ours.council)]
+    assert titles == ["Budget de Saint-Aubin"]
+    assert [item.title for item in current_participations(theirs.council)] == ["Budget de Brissac"]
