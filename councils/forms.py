@@ -67,6 +67,29 @@ class CouncilAdminForm(WagtailAdminModelForm):
         exclusions.discard("site")
         return exclusions
 
+    def is_valid(self):
+        # The stations' formset is cleaned after the form: their numbers are checked once both are.
+        return super().is_valid() and self._station_numbers_are_free()
+
+    def _station_numbers_are_free(self) -> bool:
+        """Polling-station numbers are unique within the collectivity (the database would only raise)."""
+        from .models import PollingStation  # the models import this module
+
+        formset = self.formsets.get("polling_stations")
+        if formset is None:
+            return True
+        rows = [form for form in formset.forms
+                if form.cleaned_data.get("code") and not form.cleaned_data.get("DELETE")]
+        taken = set(PollingStation.objects.filter(site_id=self.instance.site_id, code__in=[f.cleaned_data["code"] for f in rows])
+                    .exclude(council_id=self.instance.pk).values_list("code", flat=True))
+        seen = set()
+        for form in rows:
+            code = form.cleaned_data["code"]
+            if code in taken or code in seen:
+                form.add_error("code", _("A council of this collectivity already has a polling station with this number."))
+            seen.add(code)
+        return not any(form.errors for form in rows)
+
 
 def site_councils(site):
     """The councils a page of ``site`` may name: that collectivity's (every council when the site is unknown).

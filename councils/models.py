@@ -159,6 +159,9 @@ class PollingStation(Orderable):
     council = ParentalKey(Council, on_delete=models.CASCADE, related_name="polling_stations")
     code = models.CharField(_("number"), max_length=10, help_text=_("As printed on voters' cards, e.g. 3."))
     name = models.CharField(_("name"), max_length=150, help_text=_("e.g. École Jules-Ferry."))
+    # The council's site, copied on save: each town numbers its stations from 1, so a number is
+    # unique within a collectivity only, and the database can check that on one table.
+    site = models.ForeignKey("wagtailcore.Site", null=True, editable=False, on_delete=models.CASCADE, related_name="+")
 
     panels = [FieldPanel("code"), FieldPanel("name")]
 
@@ -167,14 +170,18 @@ class PollingStation(Orderable):
         verbose_name_plural = _("polling stations")
         constraints = [
             models.UniqueConstraint(
-                fields=["code"],
-                name="unique_polling_station_code",
-                violation_error_message=_("A council already has a polling station with this number."),
+                fields=["site", "code"],
+                name="unique_polling_station_code_per_site",
+                violation_error_message=_("A council of this collectivity already has a polling station with this number."),
             )
         ]
 
     def __str__(self):
         return f"{self.code} — {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.site_id = self.council.site_id
+        super().save(*args, **kwargs)
 
 
 class CouncilIndexPage(Page):

@@ -9,6 +9,10 @@ def existing_on_the_default_site(apps, schema_editor):
     site = apps.get_model("wagtailcore", "Site").objects.filter(is_default_site=True).first()
     if site:
         apps.get_model("councils", "Council").objects.filter(site=None).update(site=site)
+    # A polling station's number is unique within its council's collectivity: each keeps a copy of its site.
+    PollingStation = apps.get_model("councils", "PollingStation")
+    for council_id, site_id in apps.get_model("councils", "Council").objects.values_list("pk", "site_id"):
+        PollingStation.objects.filter(council_id=council_id).update(site_id=site_id)
 
 
 class Migration(migrations.Migration):
@@ -43,5 +47,15 @@ class Migration(migrations.Migration):
             model_name='council',
             constraint=models.UniqueConstraint(fields=('site', 'slug'), name='councils_unique_slug_per_site', violation_error_message='This collectivity already has a council with this slug.'),
         ),
+        migrations.RemoveConstraint(model_name='pollingstation', name='unique_polling_station_code'),
+        migrations.AddField(
+            model_name='pollingstation',
+            name='site',
+            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.site'),
+        ),
         migrations.RunPython(existing_on_the_default_site, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name='pollingstation',
+            constraint=models.UniqueConstraint(fields=('site', 'code'), name='unique_polling_station_code_per_site', violation_error_message='A council of this collectivity already has a polling station with this number.'),
+        ),
     ]

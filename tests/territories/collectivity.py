@@ -20,7 +20,8 @@ from ..voting.factories import make_contest, make_ready_roll, make_user, sealed
 class Collectivity:
     """``Collectivity(site, home, "Brissac", stations=("7", "8"))``: its records, each named after the town.
 
-    Polling-station numbers are unique on the platform: each collectivity's test towns take their own.
+    Polling-station numbers are unique within a collectivity; the tests' towns still take their own, so a
+    page showing a station number cannot pass for another town's.
     """
 
     def __init__(self, site, home, town: str, *, stations=("7", "8")):
