@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from councils.models import ConsultationIndexPage, ConsultationPage
@@ -23,7 +23,8 @@ def minute(moment) -> str:
 
 
 def test_a_towns_editor_publishes_a_consultation_on_their_site_only(browser, desktop, migrated_data, live_server, axe):
-    platform = Platform()
+    with translation.override("fr"):  # the starter pages are named in the language of the one who joins
+        platform = Platform()
     editor = platform.staff_of_a(StaffGroup.Role.EDITOR, username="editrice-a")
     editor.set_password("mot-de-passe-solide")
     editor.save()

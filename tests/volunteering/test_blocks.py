@@ -1,6 +1,7 @@
 """MissionListBlock: editors put the next missions on the home page, an article or a standard page."""
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -33,6 +34,7 @@ def test_the_block_lists_the_next_missions_with_a_link_to_all(client, home, asso
     make_mission(association, "Passée", starts_in=-timedelta(days=1))
     HomePage.objects.filter(pk=home.pk).update(body=json.dumps(block()))
     html = client.get("/").content.decode()
+    html = re.sub(r'<section class="open-now.*?</section>', "", html, flags=re.S)  # the home page's own list
     assert "Devenir bénévole" in html
     assert all(f"Mission {number}" in html for number in range(3)) and "Mission 3" not in html and "Passée" not in html
     assert f'href="{index.url}"' in html and f'href="{index.mission_url(Mission.objects.get(title="Mission 0"))}"' in html
