@@ -8,6 +8,7 @@ Communications see them and their log, another's get "not found"
 """
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -53,7 +54,8 @@ class AccreditedHelperViewSet(scoped_views.ScopedViewSetMixin, ModelViewSet):
     icon = "user"
     menu_label = _("Accredited helpers")
     url_prefix = "helpers"
-    form_fields = ["user", "role", "active"]
+    # Panels, not form_fields: Wagtail's admin form names the account by its e-mail (accounts.fields).
+    panels = [FieldPanel("user"), FieldPanel("role"), FieldPanel("active")]
     list_display = ["user", "role", "active", "named_by", "named_at"]
     copy_view_enabled = False
 

@@ -41,7 +41,7 @@ def form_data(trustees, *, questions=(("Faut-il un marché le dimanche ?", "Oui\
         data.update({f"questions-{number}-question": question, f"questions-{number}-answers": answers,
                      f"questions-{number}-ORDER": str(number + 1)})
     for number, user in enumerate(trustees):
-        data.update({f"trustees-{number}-name": f"Garant {number}", f"trustees-{number}-user": str(user.pk),
+        data.update({f"trustees-{number}-name": f"Garant {number}", f"trustees-{number}-user": user.email,
                      f"trustees-{number}-ORDER": str(number + 1)})
     data.update(fields)
     return data

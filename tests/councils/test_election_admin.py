@@ -53,7 +53,7 @@ def election_data(town, trustees, councils=None, **fields):
         data.update({f"council_seats-{number}-council": str(council.pk), f"council_seats-{number}-seats": str(seats),
                      f"council_seats-{number}-ORDER": str(number + 1)})
     for number, user in enumerate(trustees):
-        data.update({f"trustees-{number}-name": f"Garant {number}", f"trustees-{number}-user": str(user.pk),
+        data.update({f"trustees-{number}-name": f"Garant {number}", f"trustees-{number}-user": user.email,
                      f"trustees-{number}-ORDER": str(number + 1)})
     data.update(fields)
     return data

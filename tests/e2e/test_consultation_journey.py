@@ -59,10 +59,10 @@ def test_a_consultation_is_created_in_the_admin_voted_on_and_proclaimed(browser,
     desktop.get_by_label("Les Prés").check()  # clicks until checked: a closing date picker may take the first click
     expect(desktop.get_by_label("Les Prés")).to_be_checked()
     desktop.locator("#id_trustees-0-name").fill("Cabinet du maire")
-    desktop.locator("#id_trustees-0-user").select_option(label="cabinet")
+    desktop.locator("#id_trustees-0-user").fill("cabinet@ville.example")
     desktop.locator("#id_trustees-ADD").click()
     desktop.locator("#id_trustees-1-name").fill("Groupe d'opposition")
-    desktop.locator("#id_trustees-1-user").select_option(label="opposition")
+    desktop.locator("#id_trustees-1-user").fill("opposition@ville.example")
     desktop.locator("footer .w-dropdown__toggle").first.click()
     desktop.locator("button[name='action-publish']").click()
     actions += 15

@@ -149,7 +149,7 @@ def test_a_notice_goes_to_the_senders_collectivity_only(client_a, platform, ours
 def test_helpers_are_named_for_the_collectivity_and_its_communications_see_theirs_only(client_a, platform, theirs):
     theirs.helper  # noqa: B018
     helper = make_user("guichet-a")
-    assert client_a.post("/admin/helpers/new/", {"user": helper.pk, "role": "desk", "active": "on"}).status_code == 302
+    assert client_a.post("/admin/helpers/new/", {"user": helper.email, "role": "desk", "active": "on"}).status_code == 302
     assert AccreditedHelper.objects.get(user=helper).site == platform.site_a
     listing = client_a.get("/admin/helpers/").content.decode()
     assert "guichet-a" in listing and theirs.helper.user.username not in listing

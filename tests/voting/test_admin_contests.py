@@ -39,7 +39,7 @@ def contest_form(*, roll, trustees, **overrides) -> dict:
             {"label": "Oui", "description": "", "cost": "", "position": "0", "reference": ""},
             {"label": "Non", "description": "", "cost": "", "position": "1", "reference": ""},
         ]),
-        "trustees": inline_formset([{"name": name, "user": str(user.pk)} for name, user in trustees]),
+        "trustees": inline_formset([{"name": name, "user": user.email} for name, user in trustees]),
     }
     data.update(overrides)
     return nested_form_data(data)
