@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from wagtail.models import Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from councils.models import Council
@@ -43,12 +44,12 @@ def test_a_council_and_its_territory_are_created_in_one_form(admin_client):
 
 
 def test_a_polling_station_belongs_to_a_single_council(admin_client):
-    CouncilFactory(name="Centre", stations=["3"])
+    CouncilFactory(name="Centre", stations=["3"], site=Site.objects.get(is_default_site=True))
 
     response = admin_client.post(ADD_URL, council_form())
 
     assert response.status_code == 200
-    assert "Un conseil a déjà un bureau de vote avec ce numéro." in response.content.decode()
+    assert "Un conseil de cette collectivité a déjà un bureau de vote avec ce numéro." in response.content.decode()
     assert not Council.objects.filter(name="Les Tilleuls").exists()
 
 
