@@ -6,7 +6,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from councils.forms import PostcodeField
+from councils.forms import PostcodeField, site_councils
 from councils.services import CouncilNotFound, SeveralCouncils, find_council
 
 from .models import Profile
@@ -51,9 +51,14 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "council", "birth_year", "notify_vote_opened", "notify_results_published",
                   "notify_idea_reviewed"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, site=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["council"].empty_label = _("I don't know yet")
+        # The councils of the site they are on (their own collectivity's), and the one they chose before.
+        councils = site_councils(site)
+        if site is not None and self.instance.council_id:
+            councils = councils | councils.model.objects.filter(pk=self.instance.council_id)
+        self.fields["council"].queryset = councils.order_by("name")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

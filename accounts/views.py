@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from wagtail.models import Site
 
 from .forms import DeleteAccountForm, ProfileForm
 from .privacy import erase_account, export_personal_data
@@ -21,7 +22,7 @@ from .services import profile_for, profile_sections
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """Change one's public name, council, birth year and notifications."""
-    form = ProfileForm(request.POST or None, instance=profile_for(request.user))
+    form = ProfileForm(request.POST or None, instance=profile_for(request.user), site=Site.find_for_request(request))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile has been saved."))

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from councils.forms import site_councils
 from councils.models import Council
 
 from .exceptions import InvalidData
@@ -28,7 +29,15 @@ def datetime_field(label):
     )
 
 
-class AssociationForm(DomainErrorsMixin, forms.Form):
+class CouncilsOfSite:
+    """A form whose neighbourhood field offers one collectivity's councils (``site=``; every council if None)."""
+
+    def __init__(self, *args, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = site_councils(site).order_by("name")
+
+
+class AssociationForm(CouncilsOfSite, DomainErrorsMixin, forms.Form):
     """An association as a resident registers it, or as its representatives update it."""
 
     name = forms.CharField(label=_("Name of the association"), max_length=120)
@@ -71,7 +80,7 @@ class AssociationForm(DomainErrorsMixin, forms.Form):
                 ("name", "description", "contact_email", "contact_phone", "website", "council")}
 
 
-class MissionForm(DomainErrorsMixin, forms.Form):
+class MissionForm(CouncilsOfSite, DomainErrorsMixin, forms.Form):
     """A mission, as a representative posts or changes it."""
 
     title = forms.CharField(label=_("Title"), max_length=120)
@@ -147,7 +156,7 @@ class RepresentativeForm(DomainErrorsMixin, forms.Form):
     )
 
 
-class MissionFilterForm(forms.Form):
+class MissionFilterForm(CouncilsOfSite, forms.Form):
     """The missions' filters, read from the query string."""
 
     council = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=Council.objects.order_by("name"),

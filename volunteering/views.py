@@ -48,7 +48,7 @@ def _paginate(request, items, per_page: int):
 
 def mission_index(request, page: VolunteeringIndexPage):
     """The missions still taking offers, filtered by neighbourhood, skill and dates, twelve a page."""
-    form = MissionFilterForm(request.GET or None)
+    form = MissionFilterForm(request.GET or None, site=page.get_site())
     filters = form.filters()
 
     def missions():
@@ -146,7 +146,7 @@ def space(request):
 @require_http_methods(["GET", "POST"])
 def register_association(request):
     """A resident registers an association; they become its first representative, and it awaits approval."""
-    form = AssociationForm(request.POST or None, request.FILES or None)
+    form = AssociationForm(request.POST or None, request.FILES or None, site=Site.find_for_request(request))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -228,7 +228,7 @@ def association_workspace(request, pk: int):
 def edit_association(request, pk: int):
     association = _represented(request, pk)
     if request.method == "POST":
-        form = AssociationForm(request.POST, request.FILES)
+        form = AssociationForm(request.POST, request.FILES, site=association.get_site())
         done = _submit(
             request, form, pk,
             lambda: services.update_association(association=association, by=request.user,
@@ -240,7 +240,7 @@ def edit_association(request, pk: int):
             return done
         status = 400
     else:
-        form = AssociationForm(initial={name: getattr(association, name) for name in
+        form = AssociationForm(site=association.get_site(), initial={name: getattr(association, name) for name in
                                         ("name", "description", "contact_email", "contact_phone", "website", "council")})
         status = 200
     return TemplateResponse(request, "volunteering/association_form.html", {"form": form, "association": association},
@@ -256,7 +256,7 @@ def post_mission(request, pk: int):
     if not association.is_approved:
         messages.error(request, _("Your association can post missions once the moderators have approved it."))
         return redirect("volunteering:association", pk)
-    form = MissionForm(request.POST or None)
+    form = MissionForm(request.POST or None, site=association.get_site())
     if request.method == "POST":
         done = _submit(
             request, form, pk,
@@ -279,7 +279,7 @@ def edit_mission(request, pk: int):
     mission = get_object_or_404(Mission.objects.select_related("association"), pk=pk)
     association = _represented(request, mission.association_id)
     if request.method == "POST":
-        form = MissionForm(request.POST)
+        form = MissionForm(request.POST, site=association.get_site())
         done = _submit(
             request, form, association.pk,
             lambda: services.update_mission(mission=mission, by=request.user, data=form.mission_data(),
@@ -291,7 +291,7 @@ def edit_mission(request, pk: int):
             return done
         status = 400
     else:
-        form, status = MissionForm(initial=MissionForm.initial_for(mission)), 200
+        form, status = MissionForm(initial=MissionForm.initial_for(mission), site=association.get_site()), 200
     return TemplateResponse(request, "volunteering/mission_form.html",
                             {"form": form, "association": association, "mission": mission}, status=status)
 

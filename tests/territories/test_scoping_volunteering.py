@@ -9,6 +9,7 @@ from volunteering.exceptions import NotAllowed
 from volunteering.models import Association, Mission
 
 from ..accounts.factories import make_resident
+from ..councils.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,17 @@ def test_an_association_registers_on_the_site_it_was_registered_from(client, pla
     }, HTTP_HOST="brissac.localhost")
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Association.objects.get(name="Les Amis du Lavoir").site == platform.site_b
+
+
+def test_residents_forms_offer_the_collectivitys_own_neighbourhoods(client, platform):
+    ours = CouncilFactory(name="Quartier de Saint-Aubin", site=platform.site_a)
+    theirs = CouncilFactory(name="Quartier de Brissac", site=platform.site_b)
+    client.force_login(make_resident("amina@example.org"))
+    client.defaults["HTTP_HOST"] = "saint-aubin.localhost"
+    form = client.get("/mon-benevolat/associations/inscrire/").content.decode()
+    assert ours.name in form and theirs.name not in form
+    data = {"name": "Les Jardiniers", "description": "Un jardin partagé.", "contact_email": "jardin@asso.example"}
+    refused = client.post("/mon-benevolat/associations/inscrire/", {**data, "council": theirs.pk})
+    assert refused.status_code in (200, 400) and not Association.objects.filter(name="Les Jardiniers").exists()
+    profile = client.get("/compte/profil/").content.decode()
+    assert ours.name in profile and theirs.name not in profile
