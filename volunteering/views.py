@@ -48,7 +48,8 @@ def _paginate(request, items, per_page: int):
 
 def mission_index(request, page: VolunteeringIndexPage):
     """The missions still taking offers, filtered by neighbourhood, skill and dates, twelve a page."""
-    form = MissionFilterForm(request.GET or None, site=page.get_site())
+    # The page is served on the request's site, which the host check has already found (no query).
+    form = MissionFilterForm(request.GET or None, site=Site.find_for_request(request))
     filters = form.filters()
 
     def missions():
