@@ -4,6 +4,7 @@ A residents' contest (``Contest.Eligibility.RESIDENTS``) issued from a collectiv
 only accounts whose commune (``Residence``) is that collectivity or part of it: a town's own
 residents, an intercommunality's towns', the département's. Roll contests are ruled by their roll,
 and a contest from a site that belongs to no collectivity (a one-town installation) is left alone.
+A resident's ballot is counted with their commune's (``resident_commune``): results per town.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -36,3 +37,16 @@ def residents_only(contest, user) -> str | None:
     return _("This vote is for the residents of %(place)s, and your address is in %(commune)s. If you have "
              "moved, change it under “My address” on your profile page.") % {
                  "place": found["name"], "commune": residence.commune.name}
+
+
+def resident_commune(contest, user) -> str | None:
+    """The INSEE code of the commune ``user`` lives in, for their ballot in a collectivity's residents' vote.
+
+    The ballot engine groups the ballot by it (``voting.groups``): results per town, small towns
+    counted together. None for a vote of a site that is no collectivity's. One query.
+    """
+    if contest.eligibility != Contest.Eligibility.RESIDENTS or contest.site_id is None:
+        return None
+    return (Residence.objects.filter(user_id=user.pk, commune__isnull=False)
+            .filter(Exists(Territory.objects.filter(site_id=contest.site_id)))
+            .values_list("commune__code", flat=True).first())

@@ -29,7 +29,7 @@ from voting.services import areas
 from voting.services.eligibility import ELIGIBILITY_HOOK
 
 from .admin_views import ImportView, JoinView, PostcodeImportView
-from .eligibility import residents_only
+from .eligibility import resident_commune, residents_only
 from .models import Territory
 from .services import residences, votes
 
@@ -88,6 +88,7 @@ def register_territories():
 # Residents: one account for every collectivity, their commune saying which are theirs.
 
 hooks.register(ELIGIBILITY_HOOK, residents_only)
+hooks.register(areas.RESIDENT_COMMUNE_HOOK, resident_commune)
 
 
 @hooks.register(WHEREABOUTS_HOOK)

@@ -40,6 +40,14 @@ stations only; an empty set, none. None: no opinion (the vote is no
 territory's), the views' permission checks alone apply.
 """
 
+RESIDENT_COMMUNE_HOOK = "parvis_voting_resident_commune"
+"""Register ``fn(contest, user) -> str | None``: the commune a resident's ballot is counted with, or None.
+
+Asked when a resident casts in a vote without a roll (``Contest.Eligibility.RESIDENTS``): their
+ballot's group, as a roll entry's commune is in a roll vote, so that a collectivity's residents'
+vote has results per town too. Asked after eligibility, in the casting request.
+"""
+
 COMMUNE_NAMES_HOOK = "parvis_voting_commune_names"
 """Register ``fn(codes) -> {code: name}``: communes' names for the results per town."""
 
@@ -54,6 +62,11 @@ def _first_answer(name: str, *args):
 
 def roll_communes_refusal(roll, communes: dict[str, list[int]]) -> str | None:
     return _first_answer(ROLL_COMMUNES_HOOK, roll, communes)
+
+
+def resident_commune(contest, user) -> str:
+    """The group of ``user``'s ballot in a residents' vote: their commune, or ``""`` (none known)."""
+    return _first_answer(RESIDENT_COMMUNE_HOOK, contest, user) or ""
 
 
 def contest_area_refusal(contest) -> str | None:

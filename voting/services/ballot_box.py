@@ -45,19 +45,21 @@ _REPLAYED_CONSTRAINT = "voting_ballot_unique_tracker"
 """``Ballot.Meta``'s unique (contest, tracker): the only violation that is not a second vote."""
 
 
-def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, now, email_of=None) -> None:
+def record_vote(*, contest_id: int, voter: Voter, payload: str, tracker: str, now, email_of=None,
+                group: str = "") -> None:
     """Write ``voter``'s participation and the ballot, or nothing.
 
     Raises AlreadyVoted (a second vote), VoteNotOpen (the box is not open at
     ``now``, or closed), InvalidChoice (this very ballot is in the box),
     AuditedBallotCast (its content was revealed by an audit) or EmailNotConfirmed
     (``email_of``, a user id, has no confirmed e-mail address).
-    ``voter`` is saved here if new (``voter._state.adding``).
+    ``voter`` is saved here if new (``voter._state.adding``). The ballot's group is its voter's
+    commune on the roll, or else ``group`` (a resident's commune, ``voting.groups``).
     """
     write = _write_in_one_round_trip if connection.vendor == "postgresql" else _write_step_by_step
     try:
         dropped = write(contest_id=contest_id, voter=voter, payload=payload, tracker=tracker, now=now,
-                        email_of=email_of)
+                        email_of=email_of, group=group)
     except _Replayed:
         # The same request sent twice is a second vote; someone else's ballot copied is a replay.
         if _has_voted(contest_id, voter):
@@ -86,9 +88,9 @@ class _Replayed(Exception):
     """The ballot's tracker is already in the box."""
 
 
-def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now, email_of) -> bool:
+def _write_in_one_round_trip(*, contest_id, voter, payload, tracker, now, email_of, group) -> bool:
     params = {
-        **_ballot_values(contest_id, payload, tracker, now, email_of, voter.roll_entry_id),
+        **_ballot_values(contest_id, payload, tracker, now, email_of, voter.roll_entry_id, group),
         "participation_id": uuid.uuid4(), "channel": Participation.Channel.ONLINE,
         "voter_id": voter.pk, "user": voter.user_id, "new_voter": voter._state.adding,
     }
@@ -125,7 +127,7 @@ WITH ballot AS (
 SELECT count(*) FROM participation"""
 
 
-def _write_step_by_step(*, contest_id, voter, payload, tracker, now, email_of) -> bool:
+def _write_step_by_step(*, contest_id, voter, payload, tracker, now, email_of, group) -> bool:
     participation = Participation(contest_id=contest_id, voter=voter, channel=Participation.Channel.ONLINE)
     with transaction.atomic(), connection.cursor() as cursor:
         if voter._state.adding:
@@ -134,7 +136,7 @@ def _write_step_by_step(*, contest_id, voter, payload, tracker, now, email_of) -
         hold_box_open(contest_id)
         try:
             cursor.execute(_ballot_if_open_sql(email_of is not None),
-                           _ballot_values(contest_id, payload, tracker, now, email_of, voter.roll_entry_id))
+                           _ballot_values(contest_id, payload, tracker, now, email_of, voter.roll_entry_id, group))
         except IntegrityError:
             raise _Replayed() from None
         if cursor.rowcount != 1:
@@ -163,8 +165,9 @@ def _ballot_if_open_sql(check_email: bool) -> str:
     """The ballot's INSERT, which inserts nothing unless the box is open at ``now``, the ballot
     was never audited and, with ``check_email``, the voter's e-mail is confirmed: both writers send it."""
     ballot, contest, audited, entry = Ballot._meta, Contest._meta, AuditedBallot._meta, RollEntry._meta
-    # The ballot's group is its voter's commune on the roll (voting.groups), read by the same statement.
-    group = f"COALESCE((SELECT commune FROM {entry.db_table} WHERE id = %(roll_entry)s), '')"
+    # The ballot's group is its voter's commune on the roll (voting.groups), read by the same statement;
+    # without a roll, the resident's commune the caller passes.
+    group = f"COALESCE((SELECT commune FROM {entry.db_table} WHERE id = %(roll_entry)s), %(group)s)"
     sql = (
         f"INSERT INTO {ballot.db_table} (id, contest_id, payload, tracker, entry_hash, ballot_group) "
         f"SELECT %(ballot_id)s, id, %(payload)s, %(tracker)s, '', {group} FROM {contest.db_table} "
@@ -184,10 +187,12 @@ def _confirmed_email_model():
     return EmailAddress
 
 
-def _ballot_values(contest_id: int, payload: str, tracker: str, now, email_of=None, roll_entry=None) -> dict:
+def _ballot_values(contest_id: int, payload: str, tracker: str, now, email_of=None, roll_entry=None,
+                   group: str = "") -> dict:
     """Its parameters, in the database's own types (a UUID is text on SQLite, a date-time too)."""
     return {
         "ballot_id": Ballot._meta.pk.get_db_prep_value(uuid.uuid4(), connection),
         "contest": contest_id, "payload": payload, "tracker": tracker, "email_of": email_of, "roll_entry": roll_entry,
+        "group": group,
         "now": Contest._meta.get_field("opens_at").get_db_prep_value(now, connection),
     }

@@ -91,7 +91,9 @@ def results_by_commune(contest: Contest) -> list[dict]:
         row = {"name": group["name"], "communes": communes, "other": group["name"] == OTHER,
                "label": names.get(group["name"], group["name"]) if group["name"] != OTHER else "",
                "electorate": sum(turnout.get(c, {}).get("electorate", 0) for c in communes),
-               "voters": sum(turnout.get(c, {}).get("total", 0) for c in communes), "options": []}
+               # Without a roll (a residents' vote) there is no electorate: its online voters only.
+               "voters": (sum(turnout.get(c, {}).get("total", 0) for c in communes) if turnout
+                          else group["ballots"]), "options": []}
         row["percent"] = round(100 * row["voters"] / row["electorate"], 1) if row["electorate"] else None
         for option in contest.manifest["options"]:
             key = str(option["id"])

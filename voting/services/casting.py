@@ -27,6 +27,7 @@ from ..exceptions import EmailNotConfirmed, InvalidBallot, NotEligible, TooManyA
 from ..manifest import ballot_parameters
 from ..models import AuditedBallot, Ballot, Contest, Voter
 from ..phases import Phase, contest_phase
+from .areas import resident_commune
 from .ballot_box import record_vote
 from .chaining import request_chaining
 from .eligibility import confirms_email, voter_for
@@ -123,14 +124,17 @@ def cast_ballot(*, contest: Contest, user, payload: str, tracker: str | None = N
     computed = hashlib.sha256(payload.encode("ascii")).hexdigest()  # payload is the canonical JSON
     if tracker is not None and tracker != computed:
         raise InvalidBallot()
+    # A roll voter's ballot is grouped by their roll entry's commune in the box's statement; a resident's
+    # by the commune they live in, so that a collectivity's residents' vote has results per town too.
+    group = resident_commune(contest, user) if contest.eligibility == Contest.Eligibility.RESIDENTS else ""
     try:
         return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now,
-                       email_of=user.pk if email_checked_on_write else None)
+                       email_of=user.pk if email_checked_on_write else None, group=group)
     except EmailNotConfirmed:
         # Nothing was written. A resident whose identity FranceConnect certified needs no e-mail.
         if certified_identity(user) is None:
             raise
-        return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now)
+        return _append(contest=contest, voter=voter, payload=payload, tracker=computed, now=now, group=group)
 
 
 MAX_AUDITS = 10
@@ -195,11 +199,13 @@ def append_ballot(*, contest: Contest, voter: Voter, ballot: "crypto.Ballot", no
                    tracker=hashlib.sha256(payload.encode("ascii")).hexdigest(), now=now)
 
 
-def _append(*, contest: Contest, voter: Voter, payload: str, tracker: str, now=None, email_of=None) -> str:
+def _append(*, contest: Contest, voter: Voter, payload: str, tracker: str, now=None, email_of=None,
+            group: str = "") -> str:
     now = now or timezone.now()
     if voter.contest_id != contest.pk:
         raise NotEligible()
-    record_vote(contest_id=contest.pk, voter=voter, payload=payload, tracker=tracker, now=now, email_of=email_of)
+    record_vote(contest_id=contest.pk, voter=voter, payload=payload, tracker=tracker, now=now, email_of=email_of,
+                group=group)
     # A failure to schedule the chaining must not turn a recorded vote into an error page.
     transaction.on_commit(lambda: request_chaining(contest.pk), robust=True)
     return tracker
