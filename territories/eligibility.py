@@ -40,12 +40,13 @@ def residents_only(contest, user) -> str | None:
 
 
 def resident_commune(contest, user) -> str | None:
-    """The INSEE code of the commune ``user`` lives in, for their ballot in a collectivity's residents' vote.
+    """The INSEE code of the commune ``user`` lives in, for a collectivity's vote; one query.
 
-    The ballot engine groups the ballot by it (``voting.groups``): results per town, small towns
-    counted together. None for a vote of a site that is no collectivity's. One query.
+    The ballot engine groups a residents' ballot by it (``voting.groups``: results per town, small
+    towns counted together) and tells a roll's homonyms of different communes apart with it.
+    None for a vote of a site that is no collectivity's.
     """
-    if contest.eligibility != Contest.Eligibility.RESIDENTS or contest.site_id is None:
+    if contest.site_id is None:
         return None
     return (Residence.objects.filter(user_id=user.pk, commune__isnull=False)
             .filter(Exists(Territory.objects.filter(site_id=contest.site_id)))

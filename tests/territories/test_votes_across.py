@@ -5,17 +5,17 @@ towns' rolls combined; a roll or a vote outside the issuer's territory is refuse
 message and nothing changed; a town's officers run only their town's polling stations.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
-from territories.models import StaffGroup
-from voting.exceptions import NotEligible, NotReady, RollImportError
+from territories.models import Residence, StaffGroup
+from voting.exceptions import NotEligible, NotReady, RollImportError, RollMatchFailed
 from voting.models import Contest, PaperResult, RollEntry, Voter, VoterRoll
-from voting.services import paper, setup
+from voting.services import paper, roll_matching, setup
 from voting.services.by_commune import paper_by_commune, turnout_by_commune
 from voting.services.roll import import_roll
 from voting.services.roll_combine import combine_rolls
@@ -226,3 +226,49 @@ def test_turnout_by_commune_counts_each_towns_voters_against_its_electorate(plat
         {"commune": "49050", "electorate": 2, "online": 0, "paper": 1, "total": 1, "percent": 50.0},
         {"commune": "49301", "electorate": 3, "online": 0, "paper": 2, "total": 2, "percent": 66.7},
     ]
+
+
+# -- homonyms of a départemental roll --------------------------------------------------------------
+
+TWINS = [  # same name, birth date and station number (each small town's first), in two towns
+    "49;49050;Brissac-Loire;0001;MARTIN;Marie;14/07/1950;49320",
+    "49;49092;Chemillé-en-Anjou;0001;MARTIN;Marie;14/07/1950;49120",
+]
+
+
+@pytest.fixture
+def twins_vote(dep_site):
+    roll = upload(dep_site, TWINS, header=f"{HEADER};Code postal")
+    assert roll.status == VoterRoll.Status.READY, roll.errors
+    contest, _secrets = sealed(make_contest(roll=roll, site=dep_site))
+    return contest
+
+
+def prove(contest, user, place):
+    with translation.override("en"):
+        return roll_matching.prove_roll_membership(contest=contest, user=user, family_name="Martin",
+                                                   birth_date=date(1950, 7, 14), place=place)
+
+
+def test_homonyms_in_two_towns_are_told_apart_by_the_town_the_resident_lives_in(platform, twins_vote):
+    marie = make_user("marie-chemille")
+    Residence.objects.create(user=marie, commune=platform.places["chemille"], postcode="49120")
+    assert prove(twins_vote, marie, "1").roll_entry.commune == "49092"
+
+
+def test_without_an_address_homonyms_in_two_towns_are_asked_their_postcode_not_guessed(platform, twins_vote):
+    marie = make_user("marie")
+    with pytest.raises(RollMatchFailed) as refused:
+        prove(twins_vote, marie, "1")
+    assert str(refused.value.message) == ("Several voters match these details. Type the postcode printed on your "
+                                          "voter card instead of the polling station number.")
+    assert not Voter.objects.filter(contest=twins_vote).exists()
+    assert prove(twins_vote, marie, "49320").roll_entry.commune == "49050"
+
+
+def test_an_address_in_neither_town_guesses_neither(platform, twins_vote):
+    elsewhere = make_user("marie-aubin")
+    Residence.objects.create(user=elsewhere, commune=platform.a, postcode="49320")
+    with pytest.raises(RollMatchFailed):
+        prove(twins_vote, elsewhere, "1")
+    assert not Voter.objects.filter(contest=twins_vote).exists()

@@ -41,11 +41,12 @@ territory's), the views' permission checks alone apply.
 """
 
 RESIDENT_COMMUNE_HOOK = "parvis_voting_resident_commune"
-"""Register ``fn(contest, user) -> str | None``: the commune a resident's ballot is counted with, or None.
+"""Register ``fn(contest, user) -> str | None``: the commune ``user`` lives in, for ``contest``, or None.
 
-Asked when a resident casts in a vote without a roll (``Contest.Eligibility.RESIDENTS``): their
-ballot's group, as a roll entry's commune is in a roll vote, so that a collectivity's residents'
-vote has results per town too. Asked after eligibility, in the casting request.
+A resident's ballot in a vote without a roll (``Contest.Eligibility.RESIDENTS``) is counted with it,
+as a roll entry's commune is in a roll vote, so that a collectivity's residents' vote has results per
+town too; and homonyms of one roll in different communes are told apart by it when a resident proves
+they are on the roll.
 """
 
 COMMUNE_NAMES_HOOK = "parvis_voting_commune_names"
@@ -65,7 +66,7 @@ def roll_communes_refusal(roll, communes: dict[str, list[int]]) -> str | None:
 
 
 def resident_commune(contest, user) -> str:
-    """The group of ``user``'s ballot in a residents' vote: their commune, or ``""`` (none known)."""
+    """The commune ``user`` lives in, for ``contest``, or ``""`` (none known)."""
     return _first_answer(RESIDENT_COMMUNE_HOOK, contest, user) or ""
 
 

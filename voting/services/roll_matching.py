@@ -30,6 +30,7 @@ from ..exceptions import NotEligible, RollMatchFailed, TooManyAttempts
 from ..models import Contest, RollEntry, Voter
 from ..normalize import code_key, given_names_key, name_key, station_key
 from ..stations import entries_q
+from .areas import resident_commune
 
 MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW = 15 * 60
@@ -147,14 +148,19 @@ def prove_roll_membership(*, contest: Contest, user, family_name: str, birth_dat
     place_key = code_key(place)
     place_station = station_key(place)
     candidates = contest_entries(contest).filter(Q(match_name=name) | Q(usage_match_name=name), birth_date=birth_date)
-    matches = [
+    matches = _in_residents_commune(contest, user, [
         entry for entry in candidates[:MAX_CANDIDATES]
         if name and place_key and (place_station == station_key(entry.polling_station) or place_key == entry.postcode)
-    ]
+    ])
     if len(matches) != 1:
         _count_failure(key)
         if source_key:
             _count_failure(source_key)
+        postcodes = {entry.postcode for entry in matches}
+        if len(matches) > 1 and len(postcodes) == len(matches) and place_key not in postcodes:
+            # Homonyms born the same day with the same station number, in different towns of one roll.
+            raise RollMatchFailed(_("Several voters match these details. Type the postcode printed on your voter "
+                                    "card instead of the polling station number."))
         if len(matches) > 1:
             raise RollMatchFailed(_("Several voters match these details. Please contact the town hall."))
         raise RollMatchFailed()
@@ -206,10 +212,23 @@ def prove_roll_membership_by_identity(*, contest: Contest, user, identity: Civil
     existing = _checked_first(contest, user)
     if existing:
         return existing
-    matches = identity_matches(contest=contest, identity=identity)
+    matches = _in_residents_commune(contest, user, identity_matches(contest=contest, identity=identity))
     if len(matches) != 1:
         raise identity_refusal(identity, several=len(matches) > 1)
     return _link(contest=contest, user=user, entry=matches[0])
+
+
+def _in_residents_commune(contest: Contest, user, matches: list[RollEntry]) -> list[RollEntry]:
+    """Homonyms in different communes of one roll (a département's: same name, birth date and station
+    number are not rare among a million electors): the one in the commune the resident says they live in.
+
+    The address is the resident's word, as what they type is: it tells apart entries the details
+    already matched, never finds one.
+    """
+    if len({entry.commune for entry in matches}) < 2:
+        return matches
+    commune = resident_commune(contest, user)
+    return [entry for entry in matches if entry.commune == commune] or matches
 
 
 def identity_refusal(identity: CivilIdentity, *, several: bool) -> RollMatchFailed:
